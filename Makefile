@@ -1,0 +1,49 @@
+# The single entry point for developer tasks. See README.md.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install demo check-demo test test-full lint typecheck format bench schema clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "registre demande Python 3.11 ou plus récent (trouvé : " + sys.version.split()[0] + ")")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+## The main job: check the Dijon demo record and print the report.
+demo: install
+	$(BIN)/registre demo
+
+lint: install
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks
+
+typecheck: install
+	$(BIN)/mypy
+
+format: install
+	$(BIN)/ruff format src tests benchmarks
+	$(BIN)/ruff check --fix src tests benchmarks
+
+## What CI runs (.ci/run): lint, types, and the suite with short fuzzing runs.
+test: install lint typecheck
+	HYPOTHESIS_PROFILE=ci $(BIN)/pytest -m "not slow" -q
+
+## Long fuzzing and scale runs.
+test-full: install
+	HYPOTHESIS_PROFILE=full $(BIN)/pytest -q
+
+bench: install
+	$(BIN)/python benchmarks/check.py
+
+## Regenerate docs/record.schema.json after a change of the record.
+schema: install
+	$(BIN)/registre schema -o docs/record.schema.json
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

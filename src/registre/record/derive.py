@@ -1,0 +1,122 @@
+"""Derive each item's attendance from the opening attendance and the events.
+
+The clerk records the roll call once and then events (arrivals, departures,
+proxies given on leaving, withdrawals); each item's snapshot follows from them.
+A withdrawal concerns its own item only; a holder who leaves or withdraws can no
+longer vote for the giver, who then counts as absent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from registre.record.enums import AttendanceStatus, ChangeKind
+from registre.record.model import (
+    Attendance,
+    AttendanceChange,
+    DeliberationRecord,
+    MeetingRecord,
+    MemberId,
+    Proxy,
+    Substitution,
+)
+
+S = AttendanceStatus
+
+
+@dataclass(slots=True)
+class _State:
+    status: dict[MemberId, AttendanceStatus] = field(default_factory=dict)
+    proxies: dict[MemberId, Proxy] = field(default_factory=dict)
+    substitutes: dict[MemberId, MemberId] = field(default_factory=dict)
+
+    def copy(self) -> _State:
+        return _State(dict(self.status), dict(self.proxies), dict(self.substitutes))
+
+    def lapse_proxies_held_by(self, holder: MemberId) -> None:
+        for giver, proxy in list(self.proxies.items()):
+            if proxy.holder == holder:
+                del self.proxies[giver]
+                self.status[giver] = S.ABSENT
+
+    def apply(self, change: AttendanceChange) -> None:
+        member, kind = change.member, change.change
+        if kind in (ChangeKind.ARRIVAL, ChangeKind.PROXY_ENDS_ON_ARRIVAL):
+            self.proxies.pop(member, None)
+            self.status[member] = S.PRESENT
+        elif kind is ChangeKind.DEPARTURE:
+            self.status[member] = S.ABSENT
+            self.lapse_proxies_held_by(member)
+        elif kind is ChangeKind.PROXY_ON_LEAVING:
+            self.lapse_proxies_held_by(member)
+            self.status[member] = S.REPRESENTED
+            self.proxies[member] = Proxy(giver=member, holder=change.holder)
+        elif kind is ChangeKind.SUBSTITUTE_SITS and change.holder is not None:
+            self.status[member] = S.PRESENT
+            self.substitutes[member] = change.holder
+
+
+def _opening_state(opening: Attendance) -> _State:
+    state = _State()
+    lists = (
+        (opening.present, S.PRESENT),
+        (opening.absent, S.ABSENT),
+        (opening.represented, S.REPRESENTED),
+        (opening.withdrawn, S.WITHDRAWN),
+    )
+    for members, status in lists:
+        for member in members or ():
+            state.status[member] = status
+    for proxy in opening.proxies:
+        state.proxies[proxy.giver] = proxy
+    for sub in opening.substitutes:
+        state.substitutes[sub.titular] = sub.substitute
+    return state
+
+
+def _snapshot(state: _State, order: dict[MemberId, int]) -> Attendance:
+    def members(status: AttendanceStatus) -> tuple[MemberId, ...]:
+        chosen = [m for m, s in state.status.items() if s is status]
+        return tuple(sorted(chosen, key=lambda m: order.get(m, len(order))))
+
+    return Attendance(
+        present=members(S.PRESENT),
+        absent=members(S.ABSENT),
+        represented=members(S.REPRESENTED),
+        withdrawn=members(S.WITHDRAWN),
+        proxies=tuple(state.proxies[g] for g in members(S.REPRESENTED) if g in state.proxies),
+        substitutes=tuple(
+            Substitution(titular=t, substitute=s)
+            for t, s in state.substitutes.items()
+            if state.status.get(t) is S.PRESENT
+        ),
+    )
+
+
+def item_attendances(record: MeetingRecord) -> dict[str, Attendance]:
+    """Each item's attendance (by number), derived from the opening and the events."""
+    order = {m.id: i for i, m in enumerate(record.meeting.members)}
+    state = _opening_state(record.attendance)
+    out: dict[str, Attendance] = {}
+    for item in record.deliberations:
+        changes = [c for c in record.attendance.changes if c.from_item == item.number]
+        for change in changes:
+            if change.change is not ChangeKind.WITHDRAWAL:
+                state.apply(change)
+        current = state.copy()
+        for change in changes:
+            if change.change is ChangeKind.WITHDRAWAL:
+                current.lapse_proxies_held_by(change.member)
+                current.status[change.member] = S.WITHDRAWN
+        out[item.number] = _snapshot(current, order)
+    return out
+
+
+def with_derived_attendance(record: MeetingRecord) -> MeetingRecord:
+    """The record with every item's missing attendance filled from the events."""
+    derived = item_attendances(record)
+    items: list[DeliberationRecord] = [
+        item if item.attendance is not None else replace(item, attendance=derived[item.number])
+        for item in record.deliberations
+    ]
+    return replace(record, deliberations=tuple(items))
