@@ -135,10 +135,10 @@ class Attendance:
     Lists of member ids; `None` when the document does not give the names.
     """
 
-    present: tuple[MemberId, ...] | None = ()
-    absent: tuple[MemberId, ...] | None = ()
-    represented: tuple[MemberId, ...] | None = ()
-    withdrawn: tuple[MemberId, ...] | None = ()
+    present: tuple[MemberId, ...] | None = None
+    absent: tuple[MemberId, ...] | None = None
+    represented: tuple[MemberId, ...] | None = None
+    withdrawn: tuple[MemberId, ...] | None = None
     proxies: tuple[Proxy, ...] = ()
     substitutes: tuple[Substitution, ...] = ()
     changes: tuple[AttendanceChange, ...] = field(
@@ -264,7 +264,7 @@ class Meeting:
     )
     mode: MeetingMode | None = None
     president: MemberId | None = None
-    secretaries: tuple[MemberId, ...] | None = ()
+    secretaries: tuple[MemberId, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
