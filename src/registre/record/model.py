@@ -181,6 +181,10 @@ class Round:
     number: int
     votes: tuple[CandidateVotes, ...]
     elected: tuple[str, ...] = ()
+    expressed: int | None = field(
+        default=None,
+        metadata=_doc("ballots expressed; needed when several seats are filled at once"),
+    )
     blank: int | None = None
     void: int | None = None
 

@@ -20,6 +20,10 @@ def check_appointment(ctx: ItemContext, appointment: Appointment) -> Iterator[Fi
         if round_.number > 3:
             yield ctx.find(Code.OUTCOME_INCONSISTENT, E, f"Tour n° {round_.number} : une nomination se joue en trois tours au plus.", where)
             continue
+        if appointment.seats > 1 and round_.number < 3 and round_.expressed is None:
+            yield ctx.find(Code.OUTCOME_INCONSISTENT, I,
+                           f"Tour n° {round_.number} : nombre de suffrages exprimés inconnu ; majorité absolue non vérifiable.", where)  # fmt: skip
+            continue
         expected, undecided = _expected(round_, appointment.seats, candidates)
         if undecided:
             yield ctx.find(Code.OUTCOME_INCONSISTENT, I,
@@ -31,7 +35,9 @@ def check_appointment(ctx: ItemContext, appointment: Appointment) -> Iterator[Fi
 def _expected(round_: Round, seats: int, candidates: dict[str, Candidate]) -> tuple[set[str], bool]:
     """Who should be elected at this round, and whether an age tie left it undecided."""
     votes = {v.candidate: v.votes for v in round_.votes}
-    expressed = sum(votes.values())
+    # with one seat each ballot names one candidate; with several, the count of
+    # ballots must be given
+    expressed = round_.expressed if round_.expressed is not None else sum(votes.values())
     if round_.number < 3:
         eligible = {c: n for c, n in votes.items() if n > expressed / 2}
     else:

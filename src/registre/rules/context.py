@@ -108,7 +108,7 @@ class ItemContext:
         """How many members have `status`: from the list, else as declared."""
         listed = self.members(status)
         if listed is not None:
-            return len(listed)
+            return len(set(listed))
         declared = self.attendance.declared
         value: int | None = getattr(declared, status) if declared is not None else None
         return value
@@ -120,10 +120,11 @@ class ItemContext:
     @property
     def possible_voters(self) -> int | None:
         """Present + represented: those who may take part in the vote."""
-        present, represented = self.count("present"), self.count("represented")
-        if present is None or represented is None:
-            return None
-        return present + represented
+        present, represented = self.members("present"), self.members("represented")
+        if present is not None and represented is not None:
+            return len(set(present) | set(represented))
+        counts = (self.count("present"), self.count("represented"))
+        return None if None in counts else sum(c for c in counts if c is not None)
 
     def used_proxies(self) -> Iterator[Proxy]:
         """Proxies whose giver is represented for this item."""

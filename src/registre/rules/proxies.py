@@ -9,7 +9,7 @@ from registre.record import CollectivityKind, MeetingRecord, Proxy
 from registre.rules.context import ItemContext, MeetingContext, finding, plural
 from registre.rules.findings import Code, Finding, Severity
 
-E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO  # noqa: E741
+E, I = Severity.ERROR, Severity.INFO
 
 
 def check_holders(ctx: ItemContext) -> Iterator[Finding]:
@@ -89,7 +89,7 @@ def check_age(meeting: MeetingContext, history: Sequence[MeetingRecord]) -> Iter
             continue
         run, same = _consecutive_uses(proxy, earlier)
         if run + 1 > limit:
-            yield finding(Code.PROXY_TOO_OLD, E if same else W,
+            yield finding(Code.PROXY_TOO_OLD, E if same else I,
                           f"{label} sert pour une {run + 1}e séance consécutive ; elle vaut pour {plural(limit, 'séance')} au plus, sauf maladie.", where)  # fmt: skip
 
 

@@ -1,0 +1,123 @@
+"""Factories: one per concept, built from the Dijon demo record.
+
+Each helper returns a new record with one fact changed; nothing is edited in place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from importlib import resources
+
+from registre.record import (
+    Attendance,
+    DeliberationRecord,
+    MeetingRecord,
+    Member,
+    NamedVote,
+    Proxy,
+    Vote,
+    VoteChoice,
+    loads,
+)
+
+DEMO_FILE = "dijon-2023-11-23.json"
+
+
+def dijon_text() -> str:
+    """The Dijon demo record as shipped in the package."""
+    return resources.files("registre.demo").joinpath(DEMO_FILE).read_text(encoding="utf-8")
+
+
+def dijon_record() -> MeetingRecord:
+    """The Dijon demo record: 86 in office, 75 present, 9 proxies, 2 absent, 84 for."""
+    return loads(dijon_text())
+
+
+def item(record: MeetingRecord, index: int = 0) -> DeliberationRecord:
+    """The deliberation at `index`."""
+    return record.deliberations[index]
+
+
+def with_item(record: MeetingRecord, index: int = 0, **changes: object) -> MeetingRecord:
+    """The record with fields of one deliberation replaced."""
+    items = list(record.deliberations)
+    items[index] = replace(items[index], **changes)  # type: ignore[arg-type]
+    return replace(record, deliberations=tuple(items))
+
+
+def with_vote(record: MeetingRecord, index: int = 0, **changes: object) -> MeetingRecord:
+    """The record with fields of one deliberation's vote replaced."""
+    vote = item(record, index).vote or Vote()
+    return with_item(record, index, vote=replace(vote, **changes))  # type: ignore[arg-type]
+
+
+def with_attendance(record: MeetingRecord, index: int = 0, **changes: object) -> MeetingRecord:
+    """The record with fields of one deliberation's attendance replaced."""
+    att = item(record, index).attendance or Attendance()
+    return with_item(record, index, attendance=replace(att, **changes))  # type: ignore[arg-type]
+
+
+def with_meeting(record: MeetingRecord, **changes: object) -> MeetingRecord:
+    """The record with fields of the meeting replaced."""
+    return replace(record, meeting=replace(record.meeting, **changes))  # type: ignore[arg-type]
+
+
+def move(record: MeetingRecord, members: list[str], src: str, dst: str, index: int = 0) -> MeetingRecord:
+    """Move members of one item from the list `src` to the list `dst`."""
+    att = item(record, index).attendance
+    assert att is not None
+    source = tuple(m for m in getattr(att, src) if m not in members)
+    target = (*getattr(att, dst), *members)
+    return with_attendance(record, index, **{src: source, dst: target})
+
+
+def holders(record: MeetingRecord, index: int = 0) -> set[str]:
+    """Members holding a proxy for the item."""
+    att = item(record, index).attendance
+    assert att is not None
+    return {p.holder for p in att.proxies if p.holder}
+
+
+def plain_present(record: MeetingRecord, count: int, index: int = 0) -> list[str]:
+    """`count` present members who are neither officers nor proxy holders."""
+    att = item(record, index).attendance
+    assert att is not None and att.present is not None
+    officers = {record.meeting.president, *(record.meeting.secretaries or ())}
+    busy = holders(record, index) | officers
+    return [m for m in att.present if m not in busy][:count]
+
+
+def add_proxy(record: MeetingRecord, giver: str, holder: str, index: int = 0) -> MeetingRecord:
+    """Add a proxy and list its giver as represented."""
+    att = item(record, index).attendance
+    assert att is not None and att.represented is not None
+    return with_attendance(
+        record,
+        index,
+        proxies=(*att.proxies, Proxy(giver=giver, holder=holder)),
+        represented=(*att.represented, giver),
+    )
+
+
+def named_votes_for_all(record: MeetingRecord, index: int = 0) -> MeetingRecord:
+    """The item voted publicly with every present and represented member 'for'."""
+    att = item(record, index).attendance
+    assert att is not None and att.present is not None
+    votes = [NamedVote(member=m, choice=VoteChoice.FOR) for m in att.present]
+    votes += [
+        NamedVote(member=p.holder, choice=VoteChoice.FOR, on_behalf_of=p.giver)
+        for p in att.proxies
+        if p.holder
+    ]
+    return with_vote(record, index, named_votes=tuple(votes))
+
+
+def create_member(member_id: str, last_name: str, **fields: object) -> Member:
+    """A member with only what a test needs."""
+    return Member(id=member_id, last_name=last_name, **fields)  # type: ignore[arg-type]
+
+
+def earlier_meeting(record: MeetingRecord, day: date) -> MeetingRecord:
+    """The same meeting, moved to an earlier date (for proxies' history)."""
+    return with_meeting(record, date=day, convocation_date=None)
