@@ -4,12 +4,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo check-demo test test-full lint typecheck format bench schema clean
+.PHONY: install demo test test-full lint typecheck format bench schema docs clean
 
 install: $(STAMP)
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "registre demande Python 3.11 ou plus récent (trouvé : " + sys.version.split()[0] + ")")'
+	@$(PYTHON) -c 'import venv, ensurepip' 2>/dev/null || { echo "Le module venv de Python manque : sur Debian, installez-le avec « apt-get install python3-venv »."; exit 2; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
@@ -44,6 +45,10 @@ bench: install
 ## Regenerate docs/record.schema.json after a change of the record.
 schema: install
 	$(BIN)/registre schema -o docs/record.schema.json
+
+## Regenerate docs/rules.md after a change of the rules' catalogue.
+docs: schema
+	$(BIN)/registre rules -o docs/rules.md
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -63,7 +63,9 @@ def with_meeting(record: MeetingRecord, **changes: object) -> MeetingRecord:
     return replace(record, meeting=replace(record.meeting, **changes))  # type: ignore[arg-type]
 
 
-def move(record: MeetingRecord, members: list[str], src: str, dst: str, index: int = 0) -> MeetingRecord:
+def move(
+    record: MeetingRecord, members: list[str], src: str, dst: str, index: int = 0
+) -> MeetingRecord:
     """Move members of one item from the list `src` to the list `dst`."""
     att = item(record, index).attendance
     assert att is not None

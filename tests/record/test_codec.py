@@ -6,8 +6,8 @@ import json
 from typing import Any
 
 import pytest
-from factories import dijon_record, dijon_text
 
+from factories import dijon_record, dijon_text
 from registre.errors import RecordFormatError
 from registre.record import MeetingRecord, canonical_bytes, dumps, loads
 
@@ -36,8 +36,15 @@ def test_record_is_frozen() -> None:
 
 def test_public_top_level_keys() -> None:
     data = _data()
-    assert list(data) == ["schema_version", "collectivity", "assembly", "meeting", "attendance",
-                          "deliberations", "annotations"]  # fmt: skip
+    assert list(data) == [
+        "schema_version",
+        "collectivity",
+        "assembly",
+        "meeting",
+        "attendance",
+        "deliberations",
+        "annotations",
+    ]
     for key in ("date", "convocation_date", "members_in_office", "president", "secretaries"):
         assert key in data["meeting"]
     for key in ("present", "absent", "represented", "proxies", "changes"):
@@ -88,23 +95,56 @@ def test_canonical_bytes_are_stable() -> None:
 @pytest.mark.parametrize(
     ("change", "pointer", "words"),
     [
-        (lambda d: d["deliberations"][0]["vote"].update({"for": -1}), "/deliberations/0/vote/for", "positif"),
+        (
+            lambda d: d["deliberations"][0]["vote"].update({"for": -1}),
+            "/deliberations/0/vote/for",
+            "positif",
+        ),
         (lambda d: d["meeting"].update({"date": "2023-02-30"}), "/meeting/date", "n'existe pas"),
         (lambda d: d["meeting"].update({"date": "23/11/2023"}), "/meeting/date", "AAAA-MM-JJ"),
         (lambda d: d.pop("meeting"), "/meeting", "manquant"),
         (lambda d: d.update({"extra": 1}), "/extra", "inconnu"),
-        (lambda d: d["collectivity"].update({"kind": "ville"}), "/collectivity/kind", "valeurs admises"),
+        (
+            lambda d: d["collectivity"].update({"kind": "ville"}),
+            "/collectivity/kind",
+            "valeurs admises",
+        ),
         (lambda d: d["collectivity"].update({"siren": "12345"}), "/collectivity/siren", "format"),
-        (lambda d: d["deliberations"][0]["vote"].update({"for": "84"}), "/deliberations/0/vote/for", "entier"),
-        (lambda d: d["deliberations"][0]["vote"].update({"for": 84.5}), "/deliberations/0/vote/for", "entier"),
-        (lambda d: d["deliberations"][0]["vote"].update({"unanimous": 1}), "/deliberations/0/vote/unanimous", "true ou false"),
-        (lambda d: d["deliberations"][0].update({"subject": " "}), "/deliberations/0/subject", "vide"),
-        (lambda d: d["meeting"]["members"].append(dict(d["meeting"]["members"][0])), "/meeting/members", "deux fois"),
+        (
+            lambda d: d["deliberations"][0]["vote"].update({"for": "84"}),
+            "/deliberations/0/vote/for",
+            "entier",
+        ),
+        (
+            lambda d: d["deliberations"][0]["vote"].update({"for": 84.5}),
+            "/deliberations/0/vote/for",
+            "entier",
+        ),
+        (
+            lambda d: d["deliberations"][0]["vote"].update({"unanimous": 1}),
+            "/deliberations/0/vote/unanimous",
+            "true ou false",
+        ),
+        (
+            lambda d: d["deliberations"][0].update({"subject": " "}),
+            "/deliberations/0/subject",
+            "vide",
+        ),
+        (
+            lambda d: d["meeting"]["members"].append(dict(d["meeting"]["members"][0])),
+            "/meeting/members",
+            "deux fois",
+        ),
         (lambda d: d.update({"schema_version": 9}), "/schema_version", "version"),
-        (lambda d: d["attendance"]["changes"].append({"member": "x", "change": "arrival", "from_item": "99"}),
-         "/attendance/changes/0/from_item", "absent des délibérations"),
+        (
+            lambda d: d["attendance"]["changes"].append(
+                {"member": "x", "change": "arrival", "from_item": "99"}
+            ),
+            "/attendance/changes/0/from_item",
+            "absent des délibérations",
+        ),
     ],
-)  # fmt: skip
+)
 def test_invalid_values_name_their_field(change: Any, pointer: str, words: str) -> None:
     data = _data()
     change(data)
@@ -115,9 +155,15 @@ def test_invalid_values_name_their_field(change: Any, pointer: str, words: str) 
 
 @pytest.mark.parametrize(
     ("text", "words"),
-    [("", "vide"), ("   \n", "vide"), ("{", "ligne 1"), ("[]", "objet"), ('{"a": NaN}', "NaN"),
-     ('{"a": 1, "a": 2}', "deux fois")],
-)  # fmt: skip
+    [
+        ("", "vide"),
+        ("   \n", "vide"),
+        ("{", "ligne 1"),
+        ("[]", "objet"),
+        ('{"a": NaN}', "NaN"),
+        ('{"a": 1, "a": 2}', "deux fois"),
+    ],
+)
 def test_unreadable_json(text: str, words: str) -> None:
     with pytest.raises(RecordFormatError) as info:
         loads(text)

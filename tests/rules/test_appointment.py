@@ -6,8 +6,8 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
-from factories import dijon_record, with_vote
 
+from factories import dijon_record, with_vote
 from registre.record import Appointment, Candidate, CandidateVotes, Round, VoteMode
 from registre.rules import Code, Severity, check
 
@@ -17,14 +17,26 @@ C = Candidate(id="c", name="Chloé")
 
 
 def _round(number: int, votes: dict[str, int], elected: tuple[str, ...]) -> Round:
-    return Round(number=number, votes=tuple(CandidateVotes(candidate=c, votes=v) for c, v in votes.items()),
-                 elected=elected)  # fmt: skip
+    return Round(
+        number=number,
+        votes=tuple(CandidateVotes(candidate=c, votes=v) for c, v in votes.items()),
+        elected=elected,
+    )
 
 
-def _found(*rounds: Round, seats: int = 1, candidates: tuple[Candidate, ...] = (A, B, C)) -> set[tuple[Code, Severity]]:
+def _found(
+    *rounds: Round, seats: int = 1, candidates: tuple[Candidate, ...] = (A, B, C)
+) -> set[tuple[Code, Severity]]:
     appointment = Appointment(seats=seats, candidates=candidates, rounds=rounds)
-    record = with_vote(dijon_record(), mode=VoteMode.SECRET, for_=None, against=None, abstention=None,
-                       not_voting=None, appointment=appointment)  # fmt: skip
+    record = with_vote(
+        dijon_record(),
+        mode=VoteMode.SECRET,
+        for_=None,
+        against=None,
+        abstention=None,
+        not_voting=None,
+        appointment=appointment,
+    )
     return {(f.code, f.severity) for f in check(record) if f.code is Code.OUTCOME_INCONSISTENT}
 
 
@@ -35,16 +47,16 @@ ERR = {(Code.OUTCOME_INCONSISTENT, Severity.ERROR)}
     ("rounds", "expected"),
     [
         ((_round(1, {"a": 43, "b": 41}, ("a",)),), set()),
-        ((_round(1, {"a": 42, "b": 42}, ("a",)),), ERR),          # no absolute majority at round 1
+        ((_round(1, {"a": 42, "b": 42}, ("a",)),), ERR),  # no absolute majority at round 1
         ((_round(1, {"a": 40, "b": 30, "c": 14}, ()), _round(2, {"a": 42, "b": 42}, ())), set()),
         ((_round(2, {"a": 40, "b": 44}, ("a",)),), ERR),
         ((_round(3, {"a": 30, "b": 40, "c": 14}, ("b",)),), set()),  # relative majority
         ((_round(3, {"a": 30, "b": 40, "c": 14}, ("a",)),), ERR),
-        ((_round(3, {"a": 42, "b": 42}, ("a",)),), set()),        # the eldest wins the tie
+        ((_round(3, {"a": 42, "b": 42}, ("a",)),), set()),  # the eldest wins the tie
         ((_round(3, {"a": 42, "b": 42}, ("b",)),), ERR),
-        ((_round(4, {"a": 42, "b": 42}, ("a",)),), ERR),          # no fourth round
+        ((_round(4, {"a": 42, "b": 42}, ("a",)),), ERR),  # no fourth round
     ],
-)  # fmt: skip
+)
 def test_rounds(rounds: tuple[Round, ...], expected: set[tuple[Code, Severity]]) -> None:
     assert _found(*rounds) == expected
 

@@ -6,17 +6,21 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
-from factories import dijon_record, with_meeting
 
+from factories import dijon_record, move, plain_present, with_meeting, with_vote
 from registre.record import CollectivityKind, MeetingRecord
 from registre.rules import Code, Severity, check
 
 MEETING = date(2023, 11, 23)
 
 
-def _convened(kind: CollectivityKind, clear_days: int, population: int | None = None, **meeting: object) -> MeetingRecord:
+def _convened(
+    kind: CollectivityKind, clear_days: int, population: int | None = None, **meeting: object
+) -> MeetingRecord:
     record = dijon_record()
-    record = replace(record, collectivity=replace(record.collectivity, kind=kind, population=population))
+    record = replace(
+        record, collectivity=replace(record.collectivity, kind=kind, population=population)
+    )
     sent = MEETING - timedelta(days=clear_days + 1)
     return with_meeting(record, convocation_date=sent, synthesis_note_sent=True, **meeting)
 
@@ -28,28 +32,33 @@ def _severity(record: MeetingRecord) -> Severity | None:
 
 
 C, M, D = CollectivityKind.COMMUNE, CollectivityKind.METROPOLE, CollectivityKind.DEPARTEMENT
-E, I = Severity.ERROR, Severity.INFO  # noqa: E741
+E, I = Severity.ERROR, Severity.INFO
 
 
 @pytest.mark.parametrize(
     ("kind", "clear", "population", "meeting", "expected"),
     [
-        (C, 3, 800, {}, None),            # L2121-11: 3 clear days
+        (C, 3, 800, {}, None),  # L2121-11: 3 clear days
         (C, 2, 800, {}, E),
-        (C, 4, 5000, {}, E),              # L2121-12: 5 clear days
+        (C, 4, 5000, {}, E),  # L2121-12: 5 clear days
         (C, 5, 5000, {}, None),
-        (C, 4, None, {}, I),              # population unknown: 3 or 5, cannot tell
-        (C, 2, None, {}, E),              # fewer than 3 whatever the population
-        (M, 4, None, {}, E),              # EPCI: as communes of 3,500 and more
+        (C, 4, None, {}, I),  # population unknown: 3 or 5, cannot tell
+        (C, 2, None, {}, E),  # fewer than 3 whatever the population
+        (M, 4, None, {}, E),  # EPCI: as communes of 3,500 and more
         (M, 1, None, {"urgency": True}, None),
         (M, 0, None, {"urgency": True}, E),
         (M, 3, None, {"second_convocation": True}, None),
-        (D, 11, None, {}, None),          # L3121-19: 12 days
+        (D, 11, None, {}, None),  # L3121-19: 12 days
         (D, 10, None, {}, E),
     ],
-)  # fmt: skip
-def test_convocation_delay(kind: CollectivityKind, clear: int, population: int | None, meeting: dict[str, object],
-                           expected: Severity | None) -> None:  # fmt: skip
+)
+def test_convocation_delay(
+    kind: CollectivityKind,
+    clear: int,
+    population: int | None,
+    meeting: dict[str, object],
+    expected: Severity | None,
+) -> None:
     assert _severity(_convened(kind, clear, population, **meeting)) == expected
 
 
@@ -70,8 +79,6 @@ def test_synthesis_note_not_needed_in_small_communes() -> None:
 
 
 def test_quorum_message_matches_the_clerks_wording() -> None:
-    from factories import move, plain_present, with_vote
-
     record = dijon_record()
     record = with_vote(move(record, plain_present(record, 35), "present", "absent"), for_=49)
     (found,) = [f for f in check(record) if f.code is Code.QUORUM_NOT_REACHED]

@@ -98,7 +98,9 @@ def _json_reason(exc: json.JSONDecodeError) -> str:
 def from_data(cls: type[T], data: Any, pointer: str = "") -> T:
     """Decode plain JSON data into the dataclass `cls`, or raise RecordFormatError."""
     if not isinstance(data, dict):
-        raise RecordFormatError(f"doit être {_KIND_FR['object']}, trouvé : {_kind(data)}", pointer=pointer)
+        raise RecordFormatError(
+            f"doit être {_KIND_FR['object']}, trouvé : {_kind(data)}", pointer=pointer
+        )
     fields = specs(cls)
     known = {s.json_name for s in fields}
     for key in data:
@@ -112,7 +114,9 @@ def from_data(cls: type[T], data: Any, pointer: str = "") -> T:
         here = f"{pointer}/{spec.json_name}"
         if spec.json_name not in data:
             if spec.required:
-                raise RecordFormatError(f"champ obligatoire « {spec.json_name} » manquant", pointer=here)
+                raise RecordFormatError(
+                    f"champ obligatoire « {spec.json_name} » manquant", pointer=here
+                )
             kwargs[spec.name] = spec.default
             continue
         kwargs[spec.name] = _value(spec.shape, data[spec.json_name], here, spec)
@@ -126,7 +130,9 @@ def _value(shape: Shape, data: Any, pointer: str, spec: FieldSpec | None) -> Any
         raise RecordFormatError("ne peut pas être null (valeur obligatoire)", pointer=pointer)
     if shape.kind == "array":
         if not isinstance(data, list):
-            raise RecordFormatError(f"doit être {_KIND_FR['array']}, trouvé : {_kind(data)}", pointer=pointer)
+            raise RecordFormatError(
+                f"doit être {_KIND_FR['array']}, trouvé : {_kind(data)}", pointer=pointer
+            )
         assert shape.item is not None
         return tuple(_value(shape.item, v, f"{pointer}/{i}", None) for i, v in enumerate(data))
     if shape.kind == "object":
@@ -141,7 +147,9 @@ def _scalar(shape: Shape, data: Any, pointer: str, pattern: str | None) -> Any:
         return data
     if kind == "int" and isinstance(data, int) and not isinstance(data, bool):
         if data < 0:
-            raise RecordFormatError(f"doit être un nombre positif ou nul, trouvé : {data}", pointer=pointer)
+            raise RecordFormatError(
+                f"doit être un nombre positif ou nul, trouvé : {data}", pointer=pointer
+            )
         return data
     if kind in ("str", "date", "time", "enum") and isinstance(data, str):
         return _from_string(shape, data, pointer, pattern)
@@ -156,7 +164,8 @@ def _from_string(shape: Shape, text: str, pointer: str, pattern: str | None) -> 
         except ValueError:
             allowed = ", ".join(m.value for m in shape.enum)
             raise RecordFormatError(
-                f"« {text} » n'est pas une valeur admise ; valeurs admises : {allowed}", pointer=pointer
+                f"« {text} » n'est pas une valeur admise ; valeurs admises : {allowed}",
+                pointer=pointer,
             ) from None
     if shape.kind == "date":
         return _date(text, pointer)
@@ -164,17 +173,25 @@ def _from_string(shape: Shape, text: str, pointer: str, pattern: str | None) -> 
         try:
             return time.fromisoformat(text)
         except ValueError:
-            raise RecordFormatError(f"« {text} » n'est pas une heure valide (HH:MM)", pointer=pointer) from None
+            raise RecordFormatError(
+                f"« {text} » n'est pas une heure valide (HH:MM)", pointer=pointer
+            ) from None
     if not text.strip():
-        raise RecordFormatError("ne peut pas être une chaîne vide ; mettre null si inconnu", pointer=pointer)
+        raise RecordFormatError(
+            "ne peut pas être une chaîne vide ; mettre null si inconnu", pointer=pointer
+        )
     if pattern and not re.fullmatch(pattern, text):
-        raise RecordFormatError(f"« {text} » n'a pas le format attendu ({pattern})", pointer=pointer)
+        raise RecordFormatError(
+            f"« {text} » n'a pas le format attendu ({pattern})", pointer=pointer
+        )
     return text
 
 
 def _date(text: str, pointer: str) -> date:
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        raise RecordFormatError(f"« {text} » n'est pas une date au format AAAA-MM-JJ", pointer=pointer)
+        raise RecordFormatError(
+            f"« {text} » n'est pas une date au format AAAA-MM-JJ", pointer=pointer
+        )
     try:
         return date.fromisoformat(text)
     except ValueError:
@@ -182,19 +199,13 @@ def _date(text: str, pointer: str) -> date:
 
 
 def _kind(data: Any) -> str:
-    if data is None:
-        return "null"
-    if isinstance(data, bool):
-        return "un booléen"
-    if isinstance(data, int):
+    if data is None or isinstance(data, bool):
+        return "null" if data is None else "un booléen"
+    if isinstance(data, int | float):
         return f"le nombre {data}"
-    if isinstance(data, float):
-        return f"le nombre décimal {data}"
     if isinstance(data, str):
         return f"le texte « {data[:40]} »"
-    if isinstance(data, list):
-        return "une liste"
-    return "un objet"
+    return "une liste" if isinstance(data, list) else "un objet"
 
 
 def _escape(key: str) -> str:

@@ -13,7 +13,6 @@ import typing
 from dataclasses import dataclass
 from datetime import date, time
 from enum import StrEnum
-from functools import cache
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,9 +61,18 @@ def shape_of(hint: object) -> Shape:
     raise TypeError(f"unsupported type {hint!r}")
 
 
-@cache
+_SPECS: dict[type, tuple[FieldSpec, ...]] = {}
+
+
 def specs(cls: type) -> tuple[FieldSpec, ...]:
-    """The FieldSpecs of a record dataclass, in declaration order."""
+    """The FieldSpecs of a record dataclass, in declaration order (computed once)."""
+    known = _SPECS.get(cls)
+    if known is None:
+        known = _SPECS[cls] = _compute_specs(cls)
+    return known
+
+
+def _compute_specs(cls: type) -> tuple[FieldSpec, ...]:
     hints = typing.get_type_hints(cls)
     out = []
     for f in dataclasses.fields(cls):

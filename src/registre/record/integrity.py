@@ -26,10 +26,14 @@ def check_integrity(record: MeetingRecord) -> None:
     """Raise RecordFormatError if the record's internal references are ambiguous."""
     dup = _first_duplicate(m.id for m in record.meeting.members)
     if dup is not None:
-        raise RecordFormatError(f"l'identifiant de membre « {dup} » est utilisé deux fois", pointer="/meeting/members")
+        raise RecordFormatError(
+            f"l'identifiant de membre « {dup} » est utilisé deux fois", pointer="/meeting/members"
+        )
     dup = _first_duplicate(d.number for d in record.deliberations)
     if dup is not None:
-        raise RecordFormatError(f"le numéro de délibération « {dup} » est utilisé deux fois", pointer="/deliberations")
+        raise RecordFormatError(
+            f"le numéro de délibération « {dup} » est utilisé deux fois", pointer="/deliberations"
+        )
     numbers = {d.number for d in record.deliberations}
     for index, change in enumerate(record.attendance.changes):
         if change.from_item not in numbers:
@@ -46,7 +50,9 @@ def _check_appointment(appointment: Appointment, pointer: str) -> None:
     ids = [c.id for c in appointment.candidates]
     dup = _first_duplicate(ids)
     if dup is not None:
-        raise RecordFormatError(f"le candidat « {dup} » est listé deux fois", pointer=f"{pointer}/candidates")
+        raise RecordFormatError(
+            f"le candidat « {dup} » est listé deux fois", pointer=f"{pointer}/candidates"
+        )
     for r_index, round_ in enumerate(appointment.rounds):
         for v_index, votes in enumerate(round_.votes):
             if votes.candidate not in ids:

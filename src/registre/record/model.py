@@ -9,7 +9,7 @@ for the JSON Schema.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, time
+import datetime as dt
 
 from registre.record.enums import (
     AssemblyKind,
@@ -64,14 +64,14 @@ class Member:
     last_name: str
     first_name: str | None = None
     civility: Civility | None = None
-    birth_date: date | None = field(default=None, metadata=_doc("the eldest wins a tie"))
-    mandate_start: date | None = None
-    mandate_end: date | None = None
+    birth_date: dt.date | None = field(default=None, metadata=_doc("the eldest wins a tie"))
+    mandate_start: dt.date | None = None
+    mandate_end: dt.date | None = None
     substitute_for: MemberId | None = field(
         default=None, metadata=_doc("set for a substitute: the titular member's id")
     )
 
-    def in_office_on(self, day: date) -> bool:
+    def in_office_on(self, day: dt.date) -> bool:
         """True when the mandate covers `day` (unknown bounds are open)."""
         if self.substitute_for is not None:
             return False
@@ -91,8 +91,8 @@ class Proxy:
 
     giver: MemberId
     holder: MemberId | None = field(default=None, metadata=_doc("null when not printed"))
-    given_on: date | None = None
-    covers: tuple[date, ...] | None = field(
+    given_on: dt.date | None = None
+    covers: tuple[dt.date, ...] | None = field(
         default=None, metadata=_doc("dates of the meetings the written proxy covers")
     )
     illness: bool | None = field(default=None, metadata=_doc("duly established illness"))
@@ -163,7 +163,7 @@ class Candidate:
     id: str
     name: str
     member: MemberId | None = None
-    birth_date: date | None = None
+    birth_date: dt.date | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -255,12 +255,12 @@ class DeliberationRecord:
 class Meeting:
     """One sitting of an assembly."""
 
-    date: date
+    date: dt.date
     members_in_office: int | None = field(metadata=_doc("seats filled: the quorum base"))
     members: tuple[Member, ...] = field(default=(), metadata=_doc("the roster, if known"))
-    time: time | None = None
+    time: dt.time | None = None
     place: str | None = None
-    convocation_date: date | None = None
+    convocation_date: dt.date | None = None
     urgency: bool | None = None
     synthesis_note_sent: bool | None = None
     second_convocation: bool | None = field(

@@ -61,7 +61,9 @@ def _meeting_rules(
         yield from lifecycle.check_minutes_published(meeting, events, as_of)
 
 
-def _item_rules(ctx: ItemContext, events: Sequence[LifecycleEvent], as_of: date | None) -> Iterator[Finding]:
+def _item_rules(
+    ctx: ItemContext, events: Sequence[LifecycleEvent], as_of: date | None
+) -> Iterator[Finding]:
     yield from attendance.check_in_office(ctx)
     yield from attendance.check_listed_twice(ctx)
     yield from attendance.check_totals(ctx)

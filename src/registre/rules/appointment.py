@@ -18,18 +18,36 @@ def check_appointment(ctx: ItemContext, appointment: Appointment) -> Iterator[Fi
     for index, round_ in enumerate(appointment.rounds):
         where = f"/vote/appointment/rounds/{index}"
         if round_.number > 3:
-            yield ctx.find(Code.OUTCOME_INCONSISTENT, E, f"Tour n° {round_.number} : une nomination se joue en trois tours au plus.", where)
+            yield ctx.find(
+                Code.OUTCOME_INCONSISTENT,
+                E,
+                f"Tour n° {round_.number} : une nomination se joue en trois tours au plus.",
+                where,
+            )
             continue
         if appointment.seats > 1 and round_.number < 3 and round_.expressed is None:
-            yield ctx.find(Code.OUTCOME_INCONSISTENT, I,
-                           f"Tour n° {round_.number} : nombre de suffrages exprimés inconnu ; majorité absolue non vérifiable.", where)  # fmt: skip
+            yield ctx.find(
+                Code.OUTCOME_INCONSISTENT,
+                I,
+                f"Tour n° {round_.number} : nombre de suffrages exprimés inconnu ; majorité absolue non vérifiable.",
+                where,
+            )
             continue
         expected, undecided = _expected(round_, appointment.seats, candidates)
         if undecided:
-            yield ctx.find(Code.OUTCOME_INCONSISTENT, I,
-                           f"Tour n° {round_.number} : égalité entre candidats dont la date de naissance est inconnue ; le plus âgé l'emporte, non vérifiable.", where)  # fmt: skip
+            yield ctx.find(
+                Code.OUTCOME_INCONSISTENT,
+                I,
+                f"Tour n° {round_.number} : égalité entre candidats dont la date de naissance est inconnue ; le plus âgé l'emporte, non vérifiable.",
+                where,
+            )
         elif set(round_.elected) != expected:
-            yield ctx.find(Code.OUTCOME_INCONSISTENT, E, _message(round_, expected, candidates), f"{where}/elected")
+            yield ctx.find(
+                Code.OUTCOME_INCONSISTENT,
+                E,
+                _message(round_, expected, candidates),
+                f"{where}/elected",
+            )
 
 
 def _expected(round_: Round, seats: int, candidates: dict[str, Candidate]) -> tuple[set[str], bool]:
@@ -61,7 +79,11 @@ def _message(round_: Round, expected: set[str], candidates: dict[str, Candidate]
     def names(ids: set[str] | tuple[str, ...]) -> str:
         return ", ".join(sorted(candidates[c].name for c in ids)) or "personne"
 
-    rule = "la majorité absolue" if round_.number < 3 else "la majorité relative, le plus âgé en cas d'égalité"
+    rule = (
+        "la majorité absolue"
+        if round_.number < 3
+        else "la majorité relative, le plus âgé en cas d'égalité"
+    )
     return (
         f"Tour n° {round_.number} : sont déclarés élus {names(round_.elected)}, "
         f"mais {rule} désigne {names(expected)}."

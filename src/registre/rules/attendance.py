@@ -17,7 +17,7 @@ from registre.rules.context import (
 )
 from registre.rules.findings import Code, Finding, Severity
 
-E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO  # noqa: E741
+E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
 
 
 def check_quorum(ctx: ItemContext) -> Iterator[Finding]:
@@ -26,7 +26,11 @@ def check_quorum(ctx: ItemContext) -> Iterator[Finding]:
         return
     in_office, present = ctx.meeting.in_office, ctx.count("present")
     if in_office is None or present is None:
-        yield ctx.find(Code.QUORUM_NOT_REACHED, I, "Quorum non vérifié : nombre de présents ou de membres en exercice inconnu.")
+        yield ctx.find(
+            Code.QUORUM_NOT_REACHED,
+            I,
+            "Quorum non vérifié : nombre de présents ou de membres en exercice inconnu.",
+        )
         return
     required = quorum_required(in_office)
     if present >= required:
@@ -34,16 +38,26 @@ def check_quorum(ctx: ItemContext) -> Iterator[Finding]:
     counts = f"{plural(present, 'membre présent', 'membres présents')} pour {in_office} en exercice, il en faut au moins {required}"
     second = ctx.meeting.record.meeting.second_convocation
     if second and ctx.item.carried_over is not False:
-        yield ctx.find(Code.QUORUM_SECOND_CONVOCATION, I,
-                       f"Quorum non atteint ({counts}) : délibération valable sans quorum sur seconde convocation, pour un point reporté.",
-                       "/attendance/present")  # fmt: skip
+        yield ctx.find(
+            Code.QUORUM_SECOND_CONVOCATION,
+            I,
+            f"Quorum non atteint ({counts}) : délibération valable sans quorum sur seconde convocation, pour un point reporté.",
+            "/attendance/present",
+        )
         return
-    yield ctx.find(Code.QUORUM_NOT_REACHED, E, f"Le quorum n'est pas atteint : {counts}.", "/attendance/present")
+    yield ctx.find(
+        Code.QUORUM_NOT_REACHED,
+        E,
+        f"Le quorum n'est pas atteint : {counts}.",
+        "/attendance/present",
+    )
 
 
 def check_totals(ctx: ItemContext) -> Iterator[Finding]:
     """ATTENDANCE_TOTAL_MISMATCH for one item."""
-    yield from _declared_mismatch(ctx.attendance, lambda m, w: ctx.find(Code.ATTENDANCE_TOTAL_MISMATCH, E, m, w))
+    yield from _declared_mismatch(
+        ctx.attendance, lambda m, w: ctx.find(Code.ATTENDANCE_TOTAL_MISMATCH, E, m, w)
+    )
     in_office = ctx.meeting.in_office
     counts = {s: ctx.count(s) for s in STATUSES}
     if in_office is None:
@@ -53,15 +67,23 @@ def check_totals(ctx: ItemContext) -> Iterator[Finding]:
         total = len({m for members in lists for m in members or ()})
     else:
         total = sum(v for v in counts.values() if v is not None)
-    detail = " + ".join(f"{STATUS_LABELS[s]} ({'?' if v is None else v})" for s, v in counts.items())
+    detail = " + ".join(
+        f"{STATUS_LABELS[s]} ({'?' if v is None else v})" for s, v in counts.items()
+    )
     if total > in_office or (None not in counts.values() and total != in_office):
-        yield ctx.find(Code.ATTENDANCE_TOTAL_MISMATCH, E,
-                       f"{detail} = {total}, mais {plural(in_office, 'membre est', 'membres sont')} en exercice.",
-                       "/attendance")  # fmt: skip
+        yield ctx.find(
+            Code.ATTENDANCE_TOTAL_MISMATCH,
+            E,
+            f"{detail} = {total}, mais {plural(in_office, 'membre est', 'membres sont')} en exercice.",
+            "/attendance",
+        )
     elif total < in_office:
-        yield ctx.find(Code.ATTENDANCE_TOTAL_MISMATCH, I,
-                       f"Total des présences non vérifiable : {detail} ; {in_office} membres en exercice.",
-                       "/attendance")  # fmt: skip
+        yield ctx.find(
+            Code.ATTENDANCE_TOTAL_MISMATCH,
+            I,
+            f"Total des présences non vérifiable : {detail} ; {in_office} membres en exercice.",
+            "/attendance",
+        )
 
 
 def _declared_mismatch(att: Attendance, make: Callable[[str, str], Finding]) -> Iterator[Finding]:
@@ -77,17 +99,25 @@ def _declared_mismatch(att: Attendance, make: Callable[[str, str], Finding]) -> 
 
 def check_listed_twice(ctx: ItemContext) -> Iterator[Finding]:
     """MEMBER_LISTED_TWICE for one item."""
-    yield from _listed_twice(ctx.meeting, ctx.attendance, lambda m: ctx.find(Code.MEMBER_LISTED_TWICE, E, m, "/attendance"))
+    yield from _listed_twice(
+        ctx.meeting,
+        ctx.attendance,
+        lambda m: ctx.find(Code.MEMBER_LISTED_TWICE, E, m, "/attendance"),
+    )
 
 
-def _listed_twice(meeting: MeetingContext, att: Attendance, make: Callable[[str], Finding]) -> Iterator[Finding]:
+def _listed_twice(
+    meeting: MeetingContext, att: Attendance, make: Callable[[str], Finding]
+) -> Iterator[Finding]:
     places: dict[MemberId, list[str]] = {}
     for status in STATUSES:
         for member in getattr(att, status) or ():
             places.setdefault(member, []).append(STATUS_LABELS[status])
     for member, where in places.items():
         if len(where) > 1:
-            yield make(f"{meeting.name(member)} figure {len(where)} fois ({', '.join(where)}) ; un seul statut par membre et par point.")
+            yield make(
+                f"{meeting.name(member)} figure {len(where)} fois ({', '.join(where)}) ; un seul statut par membre et par point."
+            )
 
 
 def item_references(ctx: ItemContext) -> Iterator[tuple[MemberId, str]]:
@@ -124,9 +154,13 @@ def not_in_office(
     for member, where in refs:
         if member not in in_office and member not in reported:
             reported.add(member)
-            yield finding(Code.MEMBER_NOT_IN_OFFICE, E,
-                          f"{meeting.name(member)} ne figure pas parmi les membres en exercice le {french_date(record.meeting.date)}.",
-                          base + where, item)  # fmt: skip
+            yield finding(
+                Code.MEMBER_NOT_IN_OFFICE,
+                E,
+                f"{meeting.name(member)} ne figure pas parmi les membres en exercice le {french_date(record.meeting.date)}.",
+                base + where,
+                item,
+            )
 
 
 def check_substitutes(ctx: ItemContext) -> Iterator[Finding]:
@@ -136,22 +170,37 @@ def check_substitutes(ctx: ItemContext) -> Iterator[Finding]:
     for i, sub in enumerate(ctx.attendance.substitutes):
         where = f"/attendance/substitutes/{i}"
         if not kind.allows_substitutes:
-            yield ctx.find(Code.SUBSTITUTE_NOT_ALLOWED, E,
-                           f"Un suppléant ne peut siéger que dans une communauté de communes ou d'agglomération (ici : {kind.value}).", where)  # fmt: skip
+            yield ctx.find(
+                Code.SUBSTITUTE_NOT_ALLOWED,
+                E,
+                f"Un suppléant ne peut siéger que dans une communauté de communes ou d'agglomération (ici : {kind.value}).",
+                where,
+            )
         elif sub.substitute in substitutes and substitutes[sub.substitute] != sub.titular:
-            yield ctx.find(Code.SUBSTITUTE_NOT_ALLOWED, E,
-                           f"{ctx.meeting.name(sub.substitute)} n'est pas le suppléant de {ctx.meeting.name(sub.titular)}.", where)  # fmt: skip
+            yield ctx.find(
+                Code.SUBSTITUTE_NOT_ALLOWED,
+                E,
+                f"{ctx.meeting.name(sub.substitute)} n'est pas le suppléant de {ctx.meeting.name(sub.titular)}.",
+                where,
+            )
 
 
 def check_opening(meeting: MeetingContext) -> Iterator[Finding]:
     """Checks of the opening attendance and the meeting's officers."""
     att = meeting.record.attendance
-    yield from _declared_mismatch(att, lambda m, w: finding(Code.ATTENDANCE_TOTAL_MISMATCH, E, m, w))
-    yield from _listed_twice(meeting, att, lambda m: finding(Code.MEMBER_LISTED_TWICE, E, m, "/attendance"))
+    yield from _declared_mismatch(
+        att, lambda m, w: finding(Code.ATTENDANCE_TOTAL_MISMATCH, E, m, w)
+    )
+    yield from _listed_twice(
+        meeting, att, lambda m: finding(Code.MEMBER_LISTED_TWICE, E, m, "/attendance")
+    )
     refs: list[tuple[MemberId, str]] = []
     if meeting.record.meeting.president is not None:
         refs.append((meeting.record.meeting.president, "/meeting/president"))
-    refs += [(s, f"/meeting/secretaries/{i}") for i, s in enumerate(meeting.record.meeting.secretaries or ())]
+    refs += [
+        (s, f"/meeting/secretaries/{i}")
+        for i, s in enumerate(meeting.record.meeting.secretaries or ())
+    ]
     refs += [(c.member, f"/attendance/changes/{i}/member") for i, c in enumerate(att.changes)]
     yield from not_in_office(meeting, iter(refs), "", None)
     yield from _roster_count(meeting)
@@ -163,6 +212,9 @@ def _roster_count(meeting: MeetingContext) -> Iterator[Finding]:
         return
     roster = sum(1 for m in record.members if m.in_office_on(record.date))
     if roster != record.members_in_office:
-        yield finding(Code.ATTENDANCE_TOTAL_MISMATCH, E,
-                      f"La liste des membres compte {roster} élus en exercice, le nombre indiqué est {record.members_in_office}.",
-                      "/meeting/members_in_office")  # fmt: skip
+        yield finding(
+            Code.ATTENDANCE_TOTAL_MISMATCH,
+            E,
+            f"La liste des membres compte {roster} élus en exercice, le nombre indiqué est {record.members_in_office}.",
+            "/meeting/members_in_office",
+        )

@@ -8,7 +8,7 @@ from registre.record import CollectivityKind
 from registre.rules.context import MeetingContext, finding, french_date, plural
 from registre.rules.findings import Code, Finding, Severity
 
-E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO  # noqa: E741
+E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
 _LARGE = 3500  # inhabitants: L2121-12 instead of L2121-11
 
 
@@ -42,20 +42,38 @@ def check_convocation(ctx: MeetingContext) -> Iterator[Finding]:
     """CONVOCATION_TOO_LATE: clear days between sending and the meeting."""
     meeting = ctx.record.meeting
     if meeting.convocation_date is None:
-        yield finding(Code.CONVOCATION_TOO_LATE, I, "Date d'envoi de la convocation inconnue : délai non vérifié.", "/meeting/convocation_date")
+        yield finding(
+            Code.CONVOCATION_TOO_LATE,
+            I,
+            "Date d'envoi de la convocation inconnue : délai non vérifié.",
+            "/meeting/convocation_date",
+        )
         return
     clear = (meeting.date - meeting.convocation_date).days - 1
     required, why = _required_clear_days(ctx)
     sent = f"Convocation envoyée le {french_date(meeting.convocation_date)}"
     if clear < 0:
-        yield finding(Code.CONVOCATION_TOO_LATE, E, f"{sent}, après la séance du {french_date(meeting.date)}.", "/meeting/convocation_date")
+        yield finding(
+            Code.CONVOCATION_TOO_LATE,
+            E,
+            f"{sent}, après la séance du {french_date(meeting.date)}.",
+            "/meeting/convocation_date",
+        )
     elif required is None and clear < 5:
         severity = E if clear < 3 else I
-        yield finding(Code.CONVOCATION_TOO_LATE, severity, f"{sent}, {plural(clear, 'jour franc', 'jours francs')} avant la séance ; il en faut {why}.", "/meeting/convocation_date")
+        yield finding(
+            Code.CONVOCATION_TOO_LATE,
+            severity,
+            f"{sent}, {plural(clear, 'jour franc', 'jours francs')} avant la séance ; il en faut {why}.",
+            "/meeting/convocation_date",
+        )
     elif required is not None and clear < required:
-        yield finding(Code.CONVOCATION_TOO_LATE, E,
-                      f"{sent}, {plural(clear, 'jour franc', 'jours francs')} avant la séance du {french_date(meeting.date)} ; il en faut au moins {why}.",
-                      "/meeting/convocation_date")  # fmt: skip
+        yield finding(
+            Code.CONVOCATION_TOO_LATE,
+            E,
+            f"{sent}, {plural(clear, 'jour franc', 'jours francs')} avant la séance du {french_date(meeting.date)} ; il en faut au moins {why}.",
+            "/meeting/convocation_date",
+        )
 
 
 def check_synthesis_note(ctx: MeetingContext) -> Iterator[Finding]:
@@ -64,17 +82,35 @@ def check_synthesis_note(ctx: MeetingContext) -> Iterator[Finding]:
         return
     sent = ctx.record.meeting.synthesis_note_sent
     if sent is None:
-        yield finding(Code.SYNTHESIS_NOTE_MISSING, I,
-                      "Envoi de la note explicative de synthèse non renseigné : non vérifié.", "/meeting/synthesis_note_sent")  # fmt: skip
+        yield finding(
+            Code.SYNTHESIS_NOTE_MISSING,
+            I,
+            "Envoi de la note explicative de synthèse non renseigné : non vérifié.",
+            "/meeting/synthesis_note_sent",
+        )
     elif not sent:
-        yield finding(Code.SYNTHESIS_NOTE_MISSING, E,
-                      "Aucune note explicative de synthèse n'a été jointe à la convocation.", "/meeting/synthesis_note_sent")  # fmt: skip
+        yield finding(
+            Code.SYNTHESIS_NOTE_MISSING,
+            E,
+            "Aucune note explicative de synthèse n'a été jointe à la convocation.",
+            "/meeting/synthesis_note_sent",
+        )
 
 
 def check_secretary(ctx: MeetingContext) -> Iterator[Finding]:
     """SECRETARY_MISSING (L2121-15)."""
     secretaries = ctx.record.meeting.secretaries
     if secretaries is None:
-        yield finding(Code.SECRETARY_MISSING, I, "Secrétaire de séance non renseigné : non vérifié.", "/meeting/secretaries")
+        yield finding(
+            Code.SECRETARY_MISSING,
+            I,
+            "Secrétaire de séance non renseigné : non vérifié.",
+            "/meeting/secretaries",
+        )
     elif not secretaries:
-        yield finding(Code.SECRETARY_MISSING, E, "Aucun secrétaire de séance n'a été désigné.", "/meeting/secretaries")
+        yield finding(
+            Code.SECRETARY_MISSING,
+            E,
+            "Aucun secrétaire de séance n'a été désigné.",
+            "/meeting/secretaries",
+        )

@@ -21,16 +21,28 @@ def check_holders(ctx: ItemContext) -> Iterator[Finding]:
     for i, proxy in enumerate(ctx.attendance.proxies):
         where = f"/attendance/proxies/{i}"
         if proxy.giver in present:
-            yield ctx.find(Code.PROXY_GIVER_PRESENT, E,
-                           f"{name(proxy.giver)} est présent(e) et a pourtant donné procuration à {name(proxy.holder)}.", where)  # fmt: skip
+            yield ctx.find(
+                Code.PROXY_GIVER_PRESENT,
+                E,
+                f"{name(proxy.giver)} est présent(e) et a pourtant donné procuration à {name(proxy.holder)}.",
+                where,
+            )
         if proxy.giver not in represented or proxy.holder is None:
             continue
         if proxy.holder in withdrawn or (proxy.holder in interested and proxy.holder in present):
-            yield ctx.find(Code.PROXY_INTERESTED_HOLDER, E,
-                           f"{name(proxy.holder)}, retiré(e) ou intéressé(e) à l'affaire, ne peut pas voter pour {name(proxy.giver)}, qu'il ou elle représente.", where)  # fmt: skip
+            yield ctx.find(
+                Code.PROXY_INTERESTED_HOLDER,
+                E,
+                f"{name(proxy.holder)}, retiré(e) ou intéressé(e) à l'affaire, ne peut pas voter pour {name(proxy.giver)}, qu'il ou elle représente.",
+                where,
+            )
         elif proxy.holder not in present and ctx.members("present") is not None:
-            yield ctx.find(Code.PROXY_HOLDER_ABSENT, E,
-                           f"{name(proxy.holder)}, qui détient la procuration de {name(proxy.giver)}, n'est pas présent(e) pour ce point.", where)  # fmt: skip
+            yield ctx.find(
+                Code.PROXY_HOLDER_ABSENT,
+                E,
+                f"{name(proxy.holder)}, qui détient la procuration de {name(proxy.giver)}, n'est pas présent(e) pour ce point.",
+                where,
+            )
     yield from _unknown_holders(ctx)
 
 
@@ -39,9 +51,12 @@ def _unknown_holders(ctx: ItemContext) -> Iterator[Finding]:
     unknown = [g for g in ctx.members("represented") or () if g not in with_holder]
     if unknown:
         names = ", ".join(ctx.meeting.name(g) for g in unknown)
-        yield ctx.find(Code.PROXY_HOLDER_ABSENT, I,
-                       f"Mandataire inconnu pour {names} : sa présence n'a pas pu être vérifiée.",
-                       "/attendance/represented")  # fmt: skip
+        yield ctx.find(
+            Code.PROXY_HOLDER_ABSENT,
+            I,
+            f"Mandataire inconnu pour {names} : sa présence n'a pas pu être vérifiée.",
+            "/attendance/represented",
+        )
 
 
 def check_overload(ctx: ItemContext) -> Iterator[Finding]:
@@ -50,9 +65,12 @@ def check_overload(ctx: ItemContext) -> Iterator[Finding]:
     for holder, count in Counter(p.holder for p in used).items():
         if count > 1:
             givers = ", ".join(ctx.meeting.name(p.giver) for p in used if p.holder == holder)
-            yield ctx.find(Code.PROXY_HOLDER_OVERLOADED, E,
-                           f"{ctx.meeting.name(holder)} détient {count} procurations ({givers}) ; une seule est admise.",
-                           "/attendance/proxies")  # fmt: skip
+            yield ctx.find(
+                Code.PROXY_HOLDER_OVERLOADED,
+                E,
+                f"{ctx.meeting.name(holder)} détient {count} procurations ({givers}) ; une seule est admise.",
+                "/attendance/proxies",
+            )
 
 
 def check_count(ctx: ItemContext) -> Iterator[Finding]:
@@ -62,9 +80,12 @@ def check_count(ctx: ItemContext) -> Iterator[Finding]:
     if vote is None or vote.proxies_counted is None or represented is None:
         return
     if vote.proxies_counted != represented:
-        yield ctx.find(Code.PROXY_COUNT_MISMATCH, E,
-                       f"Le décompte indique {plural(vote.proxies_counted, 'procuration')}, mais {plural(represented, 'membre est représenté', 'membres sont représentés')}.",
-                       "/vote/proxies_counted")  # fmt: skip
+        yield ctx.find(
+            Code.PROXY_COUNT_MISMATCH,
+            E,
+            f"Le décompte indique {plural(vote.proxies_counted, 'procuration')}, mais {plural(represented, 'membre est représenté', 'membres sont représentés')}.",
+            "/vote/proxies_counted",
+        )
 
 
 def _limit(kind: CollectivityKind) -> int:
@@ -76,21 +97,32 @@ def check_age(meeting: MeetingContext, history: Sequence[MeetingRecord]) -> Iter
     """PROXY_TOO_OLD for the opening proxies, from `covers` and earlier meetings."""
     limit = _limit(meeting.kind)
     record = meeting.record
-    earlier = sorted((m for m in history if m.meeting.date < record.meeting.date),
-                     key=lambda m: m.meeting.date, reverse=True)  # fmt: skip
+    earlier = sorted(
+        (m for m in history if m.meeting.date < record.meeting.date),
+        key=lambda m: m.meeting.date,
+        reverse=True,
+    )
     for i, proxy in enumerate(record.attendance.proxies):
         if proxy.illness:
             continue
         where = f"/attendance/proxies/{i}"
         label = f"La procuration de {meeting.name(proxy.giver)} à {meeting.name(proxy.holder)}"
         if proxy.covers is not None and len(proxy.covers) > limit:
-            yield finding(Code.PROXY_TOO_OLD, E,
-                          f"{label} couvre {len(proxy.covers)} séances ; elle vaut pour {plural(limit, 'séance')} au plus.", where)  # fmt: skip
+            yield finding(
+                Code.PROXY_TOO_OLD,
+                E,
+                f"{label} couvre {len(proxy.covers)} séances ; elle vaut pour {plural(limit, 'séance')} au plus.",
+                where,
+            )
             continue
         run, same = _consecutive_uses(proxy, earlier)
         if run + 1 > limit:
-            yield finding(Code.PROXY_TOO_OLD, E if same else I,
-                          f"{label} sert pour une {run + 1}e séance consécutive ; elle vaut pour {plural(limit, 'séance')} au plus, sauf maladie.", where)  # fmt: skip
+            yield finding(
+                Code.PROXY_TOO_OLD,
+                E if same else I,
+                f"{label} sert pour une {run + 1}e séance consécutive ; elle vaut pour {plural(limit, 'séance')} au plus, sauf maladie.",
+                where,
+            )
 
 
 def _consecutive_uses(proxy: Proxy, earlier: Sequence[MeetingRecord]) -> tuple[int, bool]:
@@ -99,10 +131,16 @@ def _consecutive_uses(proxy: Proxy, earlier: Sequence[MeetingRecord]) -> tuple[i
     run, same = 0, proxy.given_on is not None
     for meeting in earlier:
         match = next(
-            (p for p in meeting.attendance.proxies if (p.giver, p.holder) == (proxy.giver, proxy.holder)),
+            (
+                p
+                for p in meeting.attendance.proxies
+                if (p.giver, p.holder) == (proxy.giver, proxy.holder)
+            ),
             None,
         )
-        if match is None or (match.given_on != proxy.given_on and None not in (match.given_on, proxy.given_on)):
+        if match is None or (
+            match.given_on != proxy.given_on and None not in (match.given_on, proxy.given_on)
+        ):
             break
         same = same and match.given_on == proxy.given_on
         run += 1

@@ -9,7 +9,7 @@ from registre.record import CollectivityKind, Outcome, Vote, VoteChoice, VoteMod
 from registre.rules.context import ItemContext, plural
 from registre.rules.findings import Code, Finding, Severity
 
-E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO  # noqa: E741
+E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
 
 
 def _total(vote: Vote) -> int:
@@ -20,26 +20,38 @@ def _total(vote: Vote) -> int:
 def check_tally(ctx: ItemContext, vote: Vote) -> Iterator[Finding]:
     """TALLY_EXCEEDS_VOTERS and TALLY_INCOMPLETE."""
     possible = ctx.possible_voters
-    if possible is None or vote.for_ is None and vote.against is None:
+    if possible is None or (vote.for_ is None and vote.against is None):
         return
     total = _total(vote)
     voters = f"{possible} votants possibles ({ctx.count('present')} présents + {ctx.count('represented')} représentés)"
     if total > possible:
-        yield ctx.find(Code.TALLY_EXCEEDS_VOTERS, E, f"Le décompte totalise {plural(total, 'voix', 'voix')} pour {voters}.", "/vote")
+        yield ctx.find(
+            Code.TALLY_EXCEEDS_VOTERS,
+            E,
+            f"Le décompte totalise {plural(total, 'voix', 'voix')} pour {voters}.",
+            "/vote",
+        )
     elif total < possible:
         known = None not in (vote.for_, vote.against, vote.abstention, vote.not_voting)
         gap = possible - total
         missing = plural(gap, "membre n'est pas décompté", "membres ne sont pas décomptés")
-        yield ctx.find(Code.TALLY_INCOMPLETE, W if known else I,
-                       f"Le décompte totalise {plural(total, 'voix', 'voix')} pour {voters} : {missing}.", "/vote")  # fmt: skip
+        yield ctx.find(
+            Code.TALLY_INCOMPLETE,
+            W if known else I,
+            f"Le décompte totalise {plural(total, 'voix', 'voix')} pour {voters} : {missing}.",
+            "/vote",
+        )
 
 
 def check_unanimity(ctx: ItemContext, vote: Vote) -> Iterator[Finding]:
     """UNANIMITY_CLAIM_FALSE: "à l'unanimité" with votes against."""
     if vote.unanimous and vote.against:
-        yield ctx.find(Code.UNANIMITY_CLAIM_FALSE, E,
-                       f"Le document indique « à l'unanimité » alors que {plural(vote.against, 'voix est contre', 'voix sont contre')}.",
-                       "/vote/unanimous")  # fmt: skip
+        yield ctx.find(
+            Code.UNANIMITY_CLAIM_FALSE,
+            E,
+            f"Le document indique « à l'unanimité » alors que {plural(vote.against, 'voix est contre', 'voix sont contre')}.",
+            "/vote/unanimous",
+        )
 
 
 def check_outcome(ctx: ItemContext, vote: Vote) -> Iterator[Finding]:
@@ -52,11 +64,17 @@ def check_outcome(ctx: ItemContext, vote: Vote) -> Iterator[Finding]:
     if pro == con and pro > 0:
         yield from _tie(ctx, vote, outcome)
         return
-    wrong = (outcome is Outcome.ADOPTED and pro <= con) or (outcome is Outcome.REJECTED and pro > con)
+    wrong = (outcome is Outcome.ADOPTED and pro <= con) or (
+        outcome is Outcome.REJECTED and pro > con
+    )
     if wrong:
         said = "adoptée" if outcome is Outcome.ADOPTED else "rejetée"
-        yield ctx.find(Code.OUTCOME_INCONSISTENT, E,
-                       f"La délibération est dite {said} avec {plural(pro, 'voix', 'voix')} pour et {con} contre.", "/outcome")  # fmt: skip
+        yield ctx.find(
+            Code.OUTCOME_INCONSISTENT,
+            E,
+            f"La délibération est dite {said} avec {plural(pro, 'voix', 'voix')} pour et {con} contre.",
+            "/outcome",
+        )
 
 
 def _president_vote(ctx: ItemContext, vote: Vote) -> VoteChoice | None:
@@ -72,23 +90,47 @@ def _tie(ctx: ItemContext, vote: Vote, outcome: Outcome) -> Iterator[Finding]:
     adopted = outcome is Outcome.ADOPTED
     if vote.mode is VoteMode.SECRET:
         if adopted:
-            yield ctx.find(Code.TIE_CASTING_VOTE, E, f"{tie} en scrutin secret : pas de voix prépondérante, la proposition est rejetée.", "/outcome")
+            yield ctx.find(
+                Code.TIE_CASTING_VOTE,
+                E,
+                f"{tie} en scrutin secret : pas de voix prépondérante, la proposition est rejetée.",
+                "/outcome",
+            )
         else:
-            yield ctx.find(Code.TIE_CASTING_VOTE, I, f"{tie} en scrutin secret : la proposition est rejetée.", "/outcome")
+            yield ctx.find(
+                Code.TIE_CASTING_VOTE,
+                I,
+                f"{tie} en scrutin secret : la proposition est rejetée.",
+                "/outcome",
+            )
         return
     casting = _president_vote(ctx, vote)
     if casting is None:
-        yield ctx.find(Code.TIE_CASTING_VOTE, I, f"{tie} : le vote du président n'est pas connu, la voix prépondérante n'a pas pu être vérifiée.", "/vote")
+        yield ctx.find(
+            Code.TIE_CASTING_VOTE,
+            I,
+            f"{tie} : le vote du président n'est pas connu, la voix prépondérante n'a pas pu être vérifiée.",
+            "/vote",
+        )
         return
     expected = {VoteChoice.FOR: Outcome.ADOPTED}.get(casting, Outcome.REJECTED)
     sense = {VoteChoice.FOR: "pour", VoteChoice.AGAINST: "contre"}.get(casting)
     if outcome is expected:
-        how = f"la voix du président, qui a voté {sense}, est prépondérante" if sense else "le président n'ayant pas voté, la proposition est rejetée"
+        how = (
+            f"la voix du président, qui a voté {sense}, est prépondérante"
+            if sense
+            else "le président n'ayant pas voté, la proposition est rejetée"
+        )
         yield ctx.find(Code.TIE_CASTING_VOTE, I, f"{tie} : {how}.", "/outcome")
     else:
         why = f"le président a voté {sense}" if sense else "le président n'a pas voté"
         said = "adoptée" if expected is Outcome.ADOPTED else "rejetée"
-        yield ctx.find(Code.TIE_CASTING_VOTE, E, f"{tie} : {why}, sa voix est prépondérante ; la proposition devait être {said}.", "/outcome")
+        yield ctx.find(
+            Code.TIE_CASTING_VOTE,
+            E,
+            f"{tie} : {why}, sa voix est prépondérante ; la proposition devait être {said}.",
+            "/outcome",
+        )
 
 
 def _requested(ctx: ItemContext, requesters: tuple[str, ...], share: int) -> bool:
@@ -102,20 +144,36 @@ def check_ballot_mode(ctx: ItemContext, vote: Vote) -> Iterator[Finding]:
     if vote.mode is not VoteMode.SECRET:
         if vote.appointment is not None and vote.secret_waived is not True:
             severity = I if vote.mode is None else E
-            yield ctx.find(Code.SECRET_BALLOT_REQUIRED, severity,
-                           "Une nomination se vote au scrutin secret, sauf si l'assemblée y renonce à l'unanimité.", "/vote/mode")  # fmt: skip
+            yield ctx.find(
+                Code.SECRET_BALLOT_REQUIRED,
+                severity,
+                "Une nomination se vote au scrutin secret, sauf si l'assemblée y renonce à l'unanimité.",
+                "/vote/mode",
+            )
         elif secret_asked:
-            yield ctx.find(Code.SECRET_BALLOT_REQUIRED, E,
-                           f"Le scrutin secret a été demandé par {len(set(vote.secret_requested_by))} membres, au moins un tiers des présents : il s'imposait.", "/vote/mode")  # fmt: skip
+            yield ctx.find(
+                Code.SECRET_BALLOT_REQUIRED,
+                E,
+                f"Le scrutin secret a été demandé par {len(set(vote.secret_requested_by))} membres, au moins un tiers des présents : il s'imposait.",
+                "/vote/mode",
+            )
     if vote.mode is VoteMode.SECRET or secret_asked:
         return
     share = 6 if ctx.meeting.kind in (CollectivityKind.DEPARTEMENT, CollectivityKind.REGION) else 4
     if vote.mode is VoteMode.PUBLIC and not vote.named_votes:
-        yield ctx.find(Code.NAMED_VOTES_MISSING, W,
-                       "Scrutin public : le nom des votants et le sens de leur vote doivent figurer au procès-verbal.", "/vote/named_votes")  # fmt: skip
+        yield ctx.find(
+            Code.NAMED_VOTES_MISSING,
+            W,
+            "Scrutin public : le nom des votants et le sens de leur vote doivent figurer au procès-verbal.",
+            "/vote/named_votes",
+        )
     elif vote.mode is not VoteMode.PUBLIC and _requested(ctx, vote.public_requested_by, share):
-        yield ctx.find(Code.NAMED_VOTES_MISSING, E if vote.mode else I,
-                       f"Le scrutin public a été demandé par au moins 1/{share} des présents, mais le vote n'a pas été public.", "/vote/mode")  # fmt: skip
+        yield ctx.find(
+            Code.NAMED_VOTES_MISSING,
+            E if vote.mode else I,
+            f"Le scrutin public a été demandé par au moins 1/{share} des présents, mais le vote n'a pas été public.",
+            "/vote/mode",
+        )
 
 
 def check_named_votes(ctx: ItemContext, vote: Vote) -> Iterator[Finding]:
@@ -124,12 +182,18 @@ def check_named_votes(ctx: ItemContext, vote: Vote) -> Iterator[Finding]:
         return
     counts = Counter(n.choice for n in vote.named_votes)
     for choice, declared, label in (
-        (VoteChoice.FOR, vote.for_, "pour"), (VoteChoice.AGAINST, vote.against, "contre"),
-        (VoteChoice.ABSTENTION, vote.abstention, "abstentions"), (VoteChoice.NOT_VOTING, vote.not_voting, "ne prend pas part"),
-    ):  # fmt: skip
+        (VoteChoice.FOR, vote.for_, "pour"),
+        (VoteChoice.AGAINST, vote.against, "contre"),
+        (VoteChoice.ABSTENTION, vote.abstention, "abstentions"),
+        (VoteChoice.NOT_VOTING, vote.not_voting, "ne prend pas part"),
+    ):
         if declared is not None and counts[choice] != declared:
-            yield ctx.find(Code.NAMED_VOTES_INCONSISTENT, E,
-                           f"Les votes nominatifs donnent {counts[choice]} « {label} », le décompte en indique {declared}.", "/vote/named_votes")  # fmt: skip
+            yield ctx.find(
+                Code.NAMED_VOTES_INCONSISTENT,
+                E,
+                f"Les votes nominatifs donnent {counts[choice]} « {label} », le décompte en indique {declared}.",
+                "/vote/named_votes",
+            )
     yield from _named_voters(ctx, vote)
 
 
@@ -145,19 +209,28 @@ def _named_voters(ctx: ItemContext, vote: Vote) -> Iterator[Finding]:
             problem = None  # INTERESTED_MEMBER_VOTED reports it
         elif named.on_behalf_of is None and named.member not in present:
             problem = f"{name(named.member)} a voté sans être présent(e)"
-        elif named.on_behalf_of is not None and holders.get(named.on_behalf_of, "") not in (named.member, None):
+        elif named.on_behalf_of is not None and holders.get(named.on_behalf_of, "") not in (
+            named.member,
+            None,
+        ):
             problem = f"{name(named.member)} a voté pour {name(named.on_behalf_of)} sans détenir sa procuration"
         else:
             problem = None
         seen.add(key)
         if problem and ctx.members("present") is not None:
-            yield ctx.find(Code.NAMED_VOTES_INCONSISTENT, E, f"{problem}.", f"/vote/named_votes/{i}")
+            yield ctx.find(
+                Code.NAMED_VOTES_INCONSISTENT, E, f"{problem}.", f"/vote/named_votes/{i}"
+            )
 
 
 def check_interested(ctx: ItemContext, vote: Vote | None) -> Iterator[Finding]:
     """INTERESTED_MEMBER_VOTED: members with an interest took part (L2131-11, L1111-6)."""
     present, withdrawn = ctx.status_set("present"), ctx.status_set("withdrawn")
-    voted = {n.member for n in (vote.named_votes if vote else ()) if n.choice is not VoteChoice.NOT_VOTING}
+    voted = {
+        n.member
+        for n in (vote.named_votes if vote else ())
+        if n.choice is not VoteChoice.NOT_VOTING
+    }
     for member in dict.fromkeys([*ctx.item.interested, *sorted(withdrawn)]):
         if member in voted:
             how = "a pris part au vote"
@@ -165,4 +238,9 @@ def check_interested(ctx: ItemContext, vote: Vote | None) -> Iterator[Finding]:
             how = "a pris part à la délibération au lieu de se retirer"
         else:
             continue
-        yield ctx.find(Code.INTERESTED_MEMBER_VOTED, E, f"{ctx.meeting.name(member)}, intéressé(e) à l'affaire, {how}.", "/interested")
+        yield ctx.find(
+            Code.INTERESTED_MEMBER_VOTED,
+            E,
+            f"{ctx.meeting.name(member)}, intéressé(e) à l'affaire, {how}.",
+            "/interested",
+        )
