@@ -149,7 +149,7 @@ def not_in_office(
     record = meeting.record
     if not record.meeting.members:
         return
-    in_office = {m.id for m in record.meeting.members if m.in_office_on(record.meeting.date)}
+    in_office = meeting.seated
     reported: set[MemberId] = set()
     for member, where in refs:
         if member not in in_office and member not in reported:

@@ -72,11 +72,14 @@ class MeetingContext:
 
     record: MeetingRecord
     names: dict[MemberId, str] = field(default_factory=dict)
+    seated: frozenset[MemberId] = frozenset()
 
     @classmethod
     def of(cls, record: MeetingRecord) -> MeetingContext:
         """Build the context of a record."""
-        return cls(record, {m.id: m.display_name for m in record.meeting.members})
+        meeting = record.meeting
+        seated = frozenset(m.id for m in meeting.members if m.in_office_on(meeting.date))
+        return cls(record, {m.id: m.display_name for m in meeting.members}, seated)
 
     def name(self, member: MemberId | None) -> str:
         """The member's printed name, or their id if the roster does not have them."""
