@@ -8,8 +8,8 @@ for the JSON Schema.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 import datetime as dt
+from dataclasses import dataclass, field
 
 from registre.record.enums import (
     AssemblyKind,
