@@ -433,6 +433,28 @@ PERTURBATIONS: list[tuple[str, Perturb, set[tuple[Code, Severity]]]] = [
         BASE,
     ),
     (
+        "a member answering present at the roll call keeps a proxy",
+        lambda r: replace(
+            r,
+            attendance=replace(
+                r.attendance,
+                present=(*r.attendance.present, TONOT),  # type: ignore[misc]
+                represented=tuple(m for m in r.attendance.represented if m != TONOT),  # type: ignore[union-attr]
+            ),
+        ),
+        BASE | {(Code.PROXY_GIVER_PRESENT, E), (Code.ATTENDANCE_TOTAL_MISMATCH, E)},
+    ),
+    (
+        "a stranger requests a public ballot",
+        lambda r: with_vote(r, public_requested_by=("jean-dupont",)),
+        BASE | {(Code.MEMBER_NOT_IN_OFFICE, E)},
+    ),
+    (
+        "an interested member votes by proxy",
+        lambda r: with_item(r, interested=(TONOT,)),
+        BASE | {(Code.INTERESTED_MEMBER_VOTED, E)},
+    ),
+    (
         "holder of no proxy made absent",
         lambda r: move(r, plain_present(r, 1), "present", "absent"),
         BASE | {(Code.TALLY_EXCEEDS_VOTERS, E)},

@@ -55,6 +55,7 @@ def _meeting_rules(
     yield from formalities.check_synthesis_note(meeting)
     yield from formalities.check_secretary(meeting)
     yield from attendance.check_opening(meeting)
+    yield from proxies.check_opening_proxies(meeting)
     yield from proxies.check_age(meeting, history)
     if as_of is not None:
         yield from lifecycle.check_list_published(meeting, events, as_of)

@@ -135,6 +135,9 @@ def item_references(ctx: ItemContext) -> Iterator[tuple[MemberId, str]]:
     if vote is not None:
         for i, named in enumerate(vote.named_votes):
             yield named.member, f"/vote/named_votes/{i}/member"
+        for key in ("public_requested_by", "secret_requested_by"):
+            for i, member in enumerate(getattr(vote, key)):
+                yield member, f"/vote/{key}/{i}"
 
 
 def check_in_office(ctx: ItemContext) -> Iterator[Finding]:
@@ -174,6 +177,13 @@ def check_substitutes(ctx: ItemContext) -> Iterator[Finding]:
                 Code.SUBSTITUTE_NOT_ALLOWED,
                 E,
                 f"Un suppléant ne peut siéger que dans une communauté de communes ou d'agglomération (ici : {kind.value}).",
+                where,
+            )
+        elif substitutes and sub.substitute not in substitutes:
+            yield ctx.find(
+                Code.SUBSTITUTE_NOT_ALLOWED,
+                E,
+                f"{ctx.meeting.name(sub.substitute)} ne figure pas dans la liste des membres comme suppléant de {ctx.meeting.name(sub.titular)}.",
                 where,
             )
         elif sub.substitute in substitutes and substitutes[sub.substitute] != sub.titular:

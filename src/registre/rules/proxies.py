@@ -88,6 +88,20 @@ def check_count(ctx: ItemContext) -> Iterator[Finding]:
         )
 
 
+def check_opening_proxies(meeting: MeetingContext) -> Iterator[Finding]:
+    """PROXY_GIVER_PRESENT at the roll call: a member answering present keeps no proxy."""
+    att = meeting.record.attendance
+    present = set(att.present or ())
+    for i, proxy in enumerate(att.proxies):
+        if proxy.giver in present:
+            yield finding(
+                Code.PROXY_GIVER_PRESENT,
+                E,
+                f"À l'appel, {meeting.name(proxy.giver)} est présent(e) et a pourtant donné procuration à {meeting.name(proxy.holder)}.",
+                f"/attendance/proxies/{i}",
+            )
+
+
 def _limit(kind: CollectivityKind) -> int:
     """Meetings a written proxy may cover: 3 (L2121-20), 1 (L3121-16, L4132-15)."""
     return 1 if kind in (CollectivityKind.DEPARTEMENT, CollectivityKind.REGION) else 3

@@ -236,6 +236,8 @@ def check_interested(ctx: ItemContext, vote: Vote | None) -> Iterator[Finding]:
             how = "a pris part au vote"
         elif member in ctx.item.interested and member in present:
             how = "a pris part à la délibération au lieu de se retirer"
+        elif member in ctx.item.interested and member in ctx.status_set("represented"):
+            how = "a pris part au vote par procuration"
         else:
             continue
         yield ctx.find(
