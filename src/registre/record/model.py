@@ -36,7 +36,7 @@ def _doc(text: str, **extra: str) -> dict[str, str]:
 class Collectivity:
     """The public body whose assembly deliberates."""
 
-    name: str
+    name: str | None
     kind: CollectivityKind
     siren: str | None = field(default=None, metadata=_doc("SIREN", pattern=r"^\d{9}$"))
     siret: str | None = field(default=None, metadata=_doc("SIRET", pattern=r"^\d{14}$"))
@@ -71,10 +71,12 @@ class Member:
         default=None, metadata=_doc("set for a substitute: the titular member's id")
     )
 
-    def in_office_on(self, day: dt.date) -> bool:
-        """True when the mandate covers `day` (unknown bounds are open)."""
+    def in_office_on(self, day: dt.date | None) -> bool:
+        """True when the mandate covers `day` (unknown bounds and dates are open)."""
         if self.substitute_for is not None:
             return False
+        if day is None:
+            return True
         if self.mandate_start is not None and day < self.mandate_start:
             return False
         return self.mandate_end is None or day <= self.mandate_end
@@ -255,7 +257,7 @@ class DeliberationRecord:
 class Meeting:
     """One sitting of an assembly."""
 
-    date: dt.date
+    date: dt.date | None = field(metadata=_doc("null when the document does not print it"))
     members_in_office: int | None = field(metadata=_doc("seats filled: the quorum base"))
     members: tuple[Member, ...] = field(default=(), metadata=_doc("the roster, if known"))
     time: dt.time | None = None

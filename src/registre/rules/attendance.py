@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from datetime import date
 
 from registre.record import Attendance, MemberId
 from registre.rules.context import (
@@ -160,10 +161,14 @@ def not_in_office(
             yield finding(
                 Code.MEMBER_NOT_IN_OFFICE,
                 E,
-                f"{meeting.name(member)} ne figure pas parmi les membres en exercice le {french_date(record.meeting.date)}.",
+                f"{meeting.name(member)} ne figure pas parmi les membres en exercice{_on(record.meeting.date)}.",
                 base + where,
                 item,
             )
+
+
+def _on(day: date | None) -> str:
+    return f" le {french_date(day)}" if day else ""
 
 
 def check_substitutes(ctx: ItemContext) -> Iterator[Finding]:

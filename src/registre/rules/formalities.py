@@ -41,6 +41,8 @@ def _required_clear_days(ctx: MeetingContext) -> tuple[int | None, str]:
 def check_convocation(ctx: MeetingContext) -> Iterator[Finding]:
     """CONVOCATION_TOO_LATE: clear days between sending and the meeting."""
     meeting = ctx.record.meeting
+    if meeting.date is None:
+        return
     if meeting.convocation_date is None:
         yield finding(
             Code.CONVOCATION_TOO_LATE,

@@ -37,6 +37,8 @@ def check_list_published(
     ctx: MeetingContext, events: Sequence[LifecycleEvent], as_of: date
 ) -> Iterator[Finding]:
     """LIST_NOT_PUBLISHED: the list of deliberations online within a week (L2121-25)."""
+    if ctx.record.meeting.date is None:
+        return
     deadline = ctx.record.meeting.date + WEEK
     published = _first(events, EventKind.PUBLISHED, None, DocumentKind.DELIBERATION_LIST)
     if published is not None and published.on <= deadline:

@@ -111,11 +111,11 @@ def check_age(meeting: MeetingContext, history: Sequence[MeetingRecord]) -> Iter
     """PROXY_TOO_OLD for the opening proxies, from `covers` and earlier meetings."""
     limit = _limit(meeting.kind)
     record = meeting.record
-    earlier = sorted(
-        (m for m in history if m.meeting.date < record.meeting.date),
-        key=lambda m: m.meeting.date,
-        reverse=True,
-    )
+    day = record.meeting.date
+    dated = [
+        (m.meeting.date, m) for m in history if m.meeting.date and day and m.meeting.date < day
+    ]
+    earlier = [m for _, m in sorted(dated, key=lambda pair: pair[0], reverse=True)]
     for i, proxy in enumerate(record.attendance.proxies):
         if proxy.illness:
             continue
