@@ -153,7 +153,8 @@ def text_report(path: str, record: MeetingRecord, findings: Sequence[Finding]) -
     assembly = record.assembly.name or record.assembly.kind.value
     lines = [
         f"Fichier : {path}",
-        f"{record.collectivity.name} — {assembly}, séance du {french_date(meeting.date)}",
+        f"{record.collectivity.name or 'Collectivité non identifiée'} — {assembly}, "
+        + (f"séance du {french_date(meeting.date)}" if meeting.date else "date de séance inconnue"),
         "",
     ]
     if not findings:
@@ -196,7 +197,8 @@ def demo_header(record: MeetingRecord) -> str:
     subjects = "; ".join(f"« {item.subject} »" for item in record.deliberations)
     lines = [
         "Démonstration de registre : contrôle d'un registre de délibérations réel.",
-        f"{record.collectivity.name}, {assembly} du {french_date(record.meeting.date)} ;",
+        f"{record.collectivity.name}, {assembly} du "
+        f"{french_date(record.meeting.date) if record.meeting.date else '(date inconnue)'} ;",
         f"extrait de la délibération {subjects}.",
     ]
     marked = [a for a in record.annotations if a.status is not ValueStatus.FACT]

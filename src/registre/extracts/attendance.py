@@ -1,0 +1,214 @@
+"""Attendance lists: present, absent, represented, and every way of writing a proxy.
+
+A list starts at its label ("Présents :", "Membres absents :", "Absents ayant voté
+par procuration ... :", "Procurations :", "Excusés :") and runs while the lines
+look like names. Entries are separated by commas, semicolons, slashes, spaced
+dashes or, in lists without commas, by line breaks.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from registre.extracts.names import fold
+from registre.extracts.prepare import TextLine
+
+
+class ListKind(StrEnum):
+    """What a labelled list holds."""
+
+    PRESENT = "present"
+    ABSENT = "absent"
+    PROXIES = "proxies"
+
+
+_LABELS = (
+    (
+        ListKind.PROXIES,
+        re.compile(
+            r"^(?:absents?\s+ayant\s+vote\s+par\s+procuration|procurations?|pouvoirs?|(?:membres\s+)?representes?|absents?\s+representes?)\b[^:]{0,140}:"
+        ),
+    ),
+    (
+        ListKind.PRESENT,
+        re.compile(
+            r"^(?:(?:etaient|sont)\s+)?(?:membres\s+|conseillers\s+)?presents?(?:\s+a\s+la\s+seance)?\s*:"
+        ),
+    ),
+    (
+        ListKind.ABSENT,
+        re.compile(
+            r"^(?:membres\s+|conseillers\s+)?(?:absents?|absentes?|excuses?|excusees?)(?:\s+(?:non\s+)?excus\w*)?\s*:"
+        ),
+    ),
+)
+_ROLE_WORDS = re.compile(
+    r"\b(?:maire|adjoints?|adjointes?|1[èe]re?\s+adjointe?|\d[èe]me\s+adjointe?|d[ée]l[ée]gu[ée]e?s?|conseill[eè]re?s?(?:\s+municipa(?:l|le|ux))?)\b\.?",
+    re.IGNORECASE,
+)
+_PROXY = re.compile(
+    r"^(?P<giver>.+?)\s*[(,]?\s*(?:qui\s+)?(?:a\s+donn[ée]\s+|donne\s+|ayant\s+donn[ée]\s+)?(?:pouvoir|procuration|mandat)(?:\s+donn[ée]e?)?\s*(?:[àa]|au)?\s+(?P<holder>[^)]+?)\s*\)?$",
+    re.IGNORECASE,
+)
+_REPRESENTED_BY = re.compile(
+    r"^(?P<giver>.+?)\s*[(,]?\s*(?:repr[ée]sent[ée]e?\s+)?par\s+(?P<holder>[^)]+?)\s*\)?$",
+    re.IGNORECASE,
+)
+_MARKER = re.compile(r"\(\s*(?:pr|p)\s*(?P<stars>\*+)\s*\)", re.IGNORECASE)
+_NO_PROXY = re.compile(r"\(\s*pas\s+de\s+pouvoir[^)]*\)|\(\s*sans\s+pouvoir\s*\)", re.IGNORECASE)
+_SEPARATORS = re.compile(
+    r"\s*[,;/]\s*|\s*[–—]+\s*|\s+-+\s*|\s*-+\s+|\s+et\s+(?=(?:M\.|Mme|Monsieur|Madame|[A-ZÀ-Ý]))"
+)
+_NAMEISH = re.compile(r"^[\w'’.\-–—()*,;/ ]+$")
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One entry of a list: a name, or a proxy (giver, holder)."""
+
+    kind: ListKind
+    name: str
+    holder: str | None = None
+    marker: str | None = None
+    line: TextLine | None = None
+
+
+@dataclass(slots=True)
+class Block:
+    """A labelled list and its lines."""
+
+    kind: ListKind
+    label_line: int
+    lines: list[TextLine] = field(default_factory=list)
+    first_text: str = ""
+
+
+def label_of(text: str) -> tuple[ListKind, int] | None:
+    """The list kind a line's label announces, and where the list text starts."""
+    folded = fold(text)
+    for kind, pattern in _LABELS:
+        match = pattern.match(folded)
+        if match:
+            return kind, match.end()
+    return None
+
+
+_STARTS_LABEL = re.compile(r"^(?:absents?|procurations?|pouvoirs?|membres|excuses?)\b(?!.*:)")
+_LINKS = {
+    "pouvoir", "pouvoirs", "procuration", "procurations", "donne", "donnee", "a", "au", "par",
+    "represente", "representee", "de", "du", "des", "le", "la", "et", "pas", "ayant", "mandat", "qui",
+}  # fmt: skip
+
+
+def _looks_like_names(text: str) -> bool:
+    if not text or len(text) > 400 or not _NAMEISH.match(text):
+        return False
+    words = [w for w in re.findall(r"[A-Za-zÀ-ÿ'’\-]+", text) if fold(w) not in _LINKS]
+    capital = sum(1 for w in words if w[:1].isupper())
+    if any(w[:1].islower() for w in words) and not any(_is_surname(w) for w in words):
+        return False  # a title ("Election d'un Adjoint au Maire"), not a list of names
+    return bool(words) and capital >= 0.6 * len(words)
+
+
+def _is_surname(word: str) -> bool:
+    letters = [c for c in word if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters)
+
+
+def find_blocks(lines: list[TextLine]) -> list[Block]:
+    """The attendance lists of a document, with the lines that belong to each."""
+    blocks: list[Block] = []
+    index = 0
+    while index < len(lines):
+        text, used = lines[index].text, 1
+        found = label_of(text)
+        if found is None and index + 1 < len(lines) and _STARTS_LABEL.match(fold(text)):
+            text, used = f"{text} {lines[index + 1].text}", 2  # a label broken over two lines
+            found = label_of(text)
+        if found is None:
+            index += 1
+            continue
+        kind, start = found
+        block = Block(kind, index, first_text=text[start:].strip())
+        index = _collect(lines, index + used, block)
+        blocks.append(block)
+    return blocks
+
+
+def _collect(lines: list[TextLine], index: int, block: Block) -> int:
+    """Add following name lines to `block`; blank lines are allowed between columns."""
+    blanks = 0
+    while index < len(lines):
+        text = lines[index].text
+        if not text:
+            blanks += 1
+            if blanks > 3:
+                break
+        elif (
+            label_of(text)
+            or not _looks_like_names(text)
+            or (blanks > 2 and not block.lines and not block.first_text)
+        ):
+            break
+        else:
+            blanks = 0
+            block.lines.append(lines[index])
+        index += 1
+    return index
+
+
+def entries(block: Block) -> tuple[list[Entry], list[str]]:
+    """The entries of a list, and the problems met (empty slots)."""
+    texts = ([block.first_text] if block.first_text else []) + [ln.text for ln in block.lines]
+    raw = "\n".join(texts)
+    raw = re.sub(r"(?<=\w)-[ \t]*\n+\s*", "-", raw)  # a name broken after its hyphen
+    newline_separates = raw.count(",") < 2 and raw.count(";") < 2
+    raw = raw.replace("\n", " ; " if newline_separates else " ")
+    raw = re.sub(r"\((?:[^()]*)\)", lambda m: m[0].replace(",", " ").replace("/", " "), raw)
+    parts = re.split(_SEPARATORS, raw)
+    problems = []
+    out: list[Entry] = []
+    for index, raw_part in enumerate(parts):
+        part = re.sub(r"^et\s+", "", raw_part.strip(" .:"))
+        if not part:
+            if 0 < index < len(parts) - 1 and not newline_separates:
+                problems.append("un nom est vide entre deux virgules")
+            continue
+        out.extend(_entry(block.kind, part))
+    return _rejoin_split_names(out), problems
+
+
+def _rejoin_split_names(found: list[Entry]) -> list[Entry]:
+    """Rejoin "Philippe ROUVIER - COROUGE": a lone upper-case word after a full name."""
+    out: list[Entry] = []
+    for entry in found:
+        lone = " " not in entry.name and entry.name.isupper() and len(entry.name) > 2
+        if lone and out and out[-1].holder is None and " " in out[-1].name:
+            kind = entry.kind if entry.holder else out[-1].kind
+            out[-1] = Entry(kind, f"{out[-1].name}-{entry.name}", entry.holder, out[-1].marker)
+        else:
+            out.append(entry)
+    return out
+
+
+def _entry(kind: ListKind, text: str) -> list[Entry]:
+    marker = _MARKER.search(text)
+    star = marker["stars"] if marker else None
+    text = _MARKER.sub("", text)
+    if _NO_PROXY.search(text):
+        return [Entry(ListKind.ABSENT, _strip_roles(_NO_PROXY.sub("", text)))]
+    proxy = _PROXY.match(text) or (
+        _REPRESENTED_BY.match(text) if kind is ListKind.PROXIES else None
+    )
+    if proxy:
+        return [
+            Entry(ListKind.PROXIES, _strip_roles(proxy["giver"]), proxy["holder"].strip(), star)
+        ]
+    name = _strip_roles(text)
+    return [Entry(kind, name, None, star)] if name else []
+
+
+def _strip_roles(text: str) -> str:
+    return re.sub(r"\s+", " ", _ROLE_WORDS.sub("", text)).strip(" ,.-–")

@@ -1,0 +1,127 @@
+"""Clean the lines of a document before reading: the artefacts of extraction.
+
+- Word tables rendered with "|" borders (antiword) interleave a margin column with
+  the body line by line: each column is read as its own run of lines.
+- Lost ligatures, non-breaking spaces, bullets, `#signatureN#` markers.
+- Page furniture: page numbers, and lines repeated on most pages (headers,
+  footers), which would otherwise split lists and sentences.
+Each cleaned line keeps the page and line number it came from.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections import Counter
+from dataclasses import dataclass
+
+from registre.extracts.document import Document, Line
+from registre.extracts.names import fold
+
+_LIGATURES = str.maketrans(
+    {
+        "ﬁ": "fi",
+        "ﬂ": "fl",
+        "ﬀ": "ff",
+        "ﬃ": "ffi",
+        "ﬄ": "ffl",
+        "\u00a0": " ",
+        "\u202f": " ",
+        "\t": " ",
+    }
+)
+_SIGNATURE = re.compile(r"#signature\d*#", re.IGNORECASE)
+_BULLET = re.compile(r"^\s*(?:[+•▪●◦·>]|-(?=\s+[A-ZÀ-Ý]\w+\s*:))\s+")
+_PAGE_NUMBER = re.compile(
+    r"^\s*(?:-\s*)?(?:page\s+)?\d{1,3}(?:\s*(?:/|sur)\s*\d{1,3})?(?:\s*-)?\s*$", re.IGNORECASE
+)
+
+
+@dataclass(frozen=True, slots=True)
+class TextLine:
+    """A cleaned line and the document line it comes from."""
+
+    text: str
+    source: Line
+
+
+def _clean(text: str) -> str:
+    text = _SIGNATURE.sub("", text.translate(_LIGATURES))
+    text = _BULLET.sub("", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _is_table_row(text: str) -> bool:
+    return text.startswith("|") and text.rstrip().endswith("|") and text.count("|") >= 3
+
+
+def _table_runs(rows: list[Line]) -> list[TextLine]:
+    """Cells of a run of table rows, read column by column (widest column first)."""
+    columns: dict[int, list[TextLine]] = {}
+    widths: Counter[int] = Counter()
+    for row in rows:
+        cells = row.text.strip().strip("|").split("|")
+        for index, cell in enumerate(cells):
+            widths[index] = max(widths[index], len(cell))
+            columns.setdefault(index, []).append(TextLine(_clean(cell), row))
+    order = sorted(columns, key=lambda i: -widths[i])
+    return [line for index in order for line in columns[index]]
+
+
+def _furniture(lines: list[TextLine], pages: int) -> set[str]:
+    """Texts repeated on most pages: headers and footers."""
+    if pages < 3:
+        return set()
+    seen: Counter[str] = Counter()
+    for text in {(ln.text, ln.source.page) for ln in lines if len(ln.text) > 3}:
+        seen[text[0]] += 1
+    return {text for text, count in seen.items() if count >= max(3, pages * 0.6)}
+
+
+def prepare(doc: Document) -> list[TextLine]:
+    """The document's lines, cleaned and in reading order; blank lines kept as ''."""
+    out: list[TextLine] = []
+    rows: list[Line] = []
+    for line in doc.lines:
+        if _is_table_row(line.text):
+            rows.append(line)
+            continue
+        if rows:
+            out.extend(_table_runs(rows))
+            rows = []
+        out.append(TextLine(_clean(line.text), line))
+    out.extend(_table_runs(rows))
+    repeated = _furniture(out, doc.pages)
+    return [
+        ln if not (_PAGE_NUMBER.match(ln.text) or ln.text in repeated) else TextLine("", ln.source)
+        for ln in out
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """The cleaned lines joined by newlines, with a folded copy of the same length,
+    so that one regular expression runs over the whole document and its match maps
+    back to lines."""
+
+    lines: list[TextLine]
+    raw: str
+    folded: str
+    starts: list[int]
+
+    @classmethod
+    def of(cls, lines: list[TextLine]) -> Text:
+        """Join `lines` (fold keeps offsets: one character for one)."""
+        starts, offset = [], 0
+        for line in lines:
+            starts.append(offset)
+            offset += len(line.text) + 1
+        raw = "\n".join(line.text for line in lines)
+        return cls(lines, raw, fold(raw), starts)
+
+    def lines_between(self, start: int, end: int) -> tuple[TextLine, ...]:
+        """The non-blank lines that the characters [start, end) touch."""
+        first = bisect_right(self.starts, start) - 1
+        last = bisect_right(self.starts, max(start, end - 1)) - 1
+        chosen = tuple(ln for ln in self.lines[max(first, 0) : last + 1] if ln.text)
+        return chosen or tuple(self.lines[max(first, 0) : max(first, 0) + 1])
