@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from registre.extracts import ReadResult, read, read_text
-from registre.record import MeetingRecord, Outcome
+from registre.record import DeliberationRecord, MeetingRecord, Outcome
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 GOLD = DATA / "gold"
@@ -117,14 +117,48 @@ _FIELDS = (
 )
 
 
+def _words(text: str | None) -> set[str]:
+    return {w for w in re.split(r"\W+", name_key(text or "")) if len(w) > 3}
+
+
+def _similarity(got: DeliberationRecord, want: dict[str, Any]) -> float:
+    a, b = _words(got.subject), _words(want.get("subject"))
+    number = want.get("number")
+    same_number = bool(got.number and number and name_key(got.number) == name_key(number))
+    return len(a & b) / max(len(a | b), 1) + (1.0 if same_number else 0.0)
+
+
+def align(
+    got: tuple[DeliberationRecord, ...], want: list[dict[str, Any]]
+) -> list[DeliberationRecord | None]:
+    """For each gold item, the read item it corresponds to (monotone best alignment)."""
+    n, m = len(want), len(got)
+    pair = [[0.2 + _similarity(g, w) for g in got] for w in want]  # a pair beats a gap
+    best = [[0.0] * (m + 1) for _ in range(n + 1)]
+    for i in range(n - 1, -1, -1):
+        for j in range(m - 1, -1, -1):
+            best[i][j] = max(best[i + 1][j], best[i][j + 1], pair[i][j] + best[i + 1][j + 1])
+    out: list[DeliberationRecord | None] = []
+    i = j = 0
+    while i < n:
+        if j < m and best[i][j] == pair[i][j] + best[i + 1][j + 1]:
+            out.append(got[j])
+            i, j = i + 1, j + 1
+        elif j < m and best[i][j] == best[i][j + 1]:
+            j += 1
+        else:
+            out.append(None)
+            i += 1
+    return out
+
+
 def _deliberations(score: Score, record: MeetingRecord, gold: list[dict[str, Any]]) -> None:
     score.add(
         "items",
         len(record.deliberations) == len(gold),
         f"{len(record.deliberations)} délibérations lues, {len(gold)} attendues",
     )
-    for index, want in enumerate(gold):
-        got = record.deliberations[index] if index < len(record.deliberations) else None
+    for index, (want, got) in enumerate(zip(gold, align(record.deliberations, gold), strict=True)):
         vote = got.vote if got else None
         for key, attr in _FIELDS:
             if want.get(key) is not None:

@@ -95,7 +95,9 @@ def label_of(text: str) -> tuple[ListKind, int] | None:
     return None
 
 
-_STARTS_LABEL = re.compile(r"^(?:absents?|procurations?|pouvoirs?|membres|excuses?)\b(?!.*:)")
+_STARTS_LABEL = re.compile(
+    r"^(?:absents?|procurations?|pouvoirs?|membres|excuses?|ordre\s+du\s+jour)\b(?!.*:)"
+)
 _LINKS = {
     "pouvoir", "pouvoirs", "procuration", "procurations", "donne", "donnee", "a", "au", "par",
     "represente", "representee", "de", "du", "des", "le", "la", "et", "pas", "ayant", "mandat", "qui",
@@ -105,7 +107,7 @@ _LINKS = {
 def _looks_like_names(text: str) -> bool:
     if not text or len(text) > 400 or not _NAMEISH.match(text):
         return False
-    words = [w for w in re.findall(r"[A-Za-zÀ-ÿ'’\-]+", text) if fold(w) not in _LINKS]
+    words = [w for w in re.findall(r"[A-Za-zÀ-ÿ][A-Za-zÀ-ÿ'’\-]*", text) if fold(w) not in _LINKS]
     capital = sum(1 for w in words if w[:1].isupper())
     if any(w[:1].islower() for w in words) and not any(_is_surname(w) for w in words):
         return False  # a title ("Election d'un Adjoint au Maire"), not a list of names
@@ -148,6 +150,7 @@ def _collect(lines: list[TextLine], index: int, block: Block) -> int:
                 break
         elif (
             label_of(text)
+            or _STARTS_LABEL.match(fold(text))
             or not _looks_like_names(text)
             or (blanks > 2 and not block.lines and not block.first_text)
         ):
@@ -165,6 +168,9 @@ def entries(block: Block) -> tuple[list[Entry], list[str]]:
     raw = "\n".join(texts)
     raw = re.sub(r"(?<=\w)-[ \t]*\n+\s*", "-", raw)  # a name broken after its hyphen
     newline_separates = raw.count(",") < 2 and raw.count(";") < 2
+    if newline_separates:
+        # a line ending on a first name ("Alessandra") wraps its name onto the next line
+        raw = re.sub(r"(?<=[a-zà-ÿ])[ \t]*\n(?=[ \t]*[A-ZÀ-Ý]{2,})", " ", raw)
     raw = raw.replace("\n", " ; " if newline_separates else " ")
     raw = re.sub(r"\((?:[^()]*)\)", lambda m: m[0].replace(",", " ").replace("/", " "), raw)
     parts = re.split(_SEPARATORS, raw)

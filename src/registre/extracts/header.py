@@ -66,7 +66,13 @@ def _date_after(text: Text, anchors: re.Pattern[str], reach: int) -> Found | Non
 
 def meeting_date(text: Text) -> Found | None:
     """The date of the meeting: "Séance du ...", "L'an ... le ...", "réuni ... le ..."."""
-    return _date_after(text, _DATE_ANCHORS, 160) or _early_date(text)
+    # a date written in words survives OCR better than "Séance du {7 novembre"
+    in_words = _date_after(
+        text,
+        re.compile(r"l[’']an\s+deux\s+mille|\ble\s+\w+(?:[\s-]\w+)?\s+\w+\s+deux\s+mille"),
+        160,
+    )
+    return in_words or _date_after(text, _DATE_ANCHORS, 160) or _early_date(text)
 
 
 def _early_date(text: Text) -> Found | None:

@@ -27,6 +27,10 @@ _HEADING = re.compile(
 _RAPPORTEUR = re.compile(
     r"^(?P<name>(?:Monsieur|Madame|M\.|Mme)\b.+?),?\s+rapporte\b", re.IGNORECASE
 )
+_DECIDES = re.compile(
+    r"\b(?:d[ée]cide|d[ée]signe|sont\s+d[ée]sign[ée]s|est\s+d[ée]sign[ée]e?|approuve|accepte|autorise|fixe|adopte)\b",
+    re.IGNORECASE,
+)
 _NOT_DECIDED = re.compile(
     r"\b(?:report[ée]e?|pas\s+de\s+vote|sera\s+(?:r[ée]alis[ée]e|vot[ée]e|examin[ée]e)\s+(?:au|lors))",
     re.IGNORECASE,
@@ -73,8 +77,24 @@ def find_items(body: list[TextLine], single: bool) -> list[Item]:
     return items
 
 
+def _style(text: str) -> int:
+    """Which numbering a heading uses: registers' "2020-038" (0), roman (1), "1/" (2), OBJET (3)."""
+    match = _HEADING.match(text)
+    assert match is not None
+    groups = (("n1", "n2"), ("n3",), ("n4",), ("t5",))
+    return next(i for i, names in enumerate(groups) if any(match[g] is not None for g in names))
+
+
 def _item_starts(body: list[TextLine]) -> list[int]:
+    """Heading lines that open an item, in the document's main numbering style.
+
+    Sub-lists ("1) tarifs enfants") inside a numbered item are not items.
+    """
     marks = [i for i, ln in enumerate(body) if ln.text and heading(ln.text)]
+    styles = [_style(body[i].text) for i in marks]
+    main = next((s for s in range(4) if styles.count(s) >= 2), None)
+    if main is not None:
+        marks = [i for i, s in zip(marks, styles, strict=True) if s == main]
     starts = []
     for position, index in enumerate(marks):
         following = next((j for j in range(index + 1, len(body)) if body[j].text), None)
@@ -107,8 +127,8 @@ def _by_votes(lines: list[TextLine], number: str | None, title: str | None) -> l
             is_vote(tally) or tally.adopted is not None or tally.postponed or tally.no_vote
         ):
             continue
-        chunk = list(text.lines_between(start, tally.span[1]))
-        subject = title if not items else _local_subject(chunk) or title
+        chunk = text.slice(start, tally.span[1])
+        subject = title if title and not items else _local_subject(chunk) or title
         postponed = (tally.postponed or tally.no_vote) and not is_vote(tally)
         items.append(
             Item(number, subject, None, None if postponed else tally, postponed, tuple(chunk))
@@ -116,13 +136,26 @@ def _by_votes(lines: list[TextLine], number: str | None, title: str | None) -> l
         start = tally.span[1]
     if not items and title is not None and _NOT_DECIDED.search(text.raw):
         items.append(Item(number, title, None, None, True, tuple(lines)))
+    elif not items and number is not None and _DECIDES.search(text.raw):
+        # a numbered item whose decision is written without a vote statement
+        items.append(Item(number, title, None, None, False, tuple(lines)))
     return items
 
 
 def _local_subject(chunk: list[TextLine]) -> str | None:
-    """The first short line of a passage, as the subject of its decision."""
+    """The title of the paragraph holding a decision: the last short line that opens
+    a paragraph (after a blank line) and does not end a sentence."""
+    best = None
+    previous = ""
     for line in chunk:
         text = line.text
-        if 3 < len(text) < 120 and not text.endswith(".") and text[:1].isupper():
-            return text.strip(" :")
-    return None
+        opens = not previous
+        if (
+            opens
+            and 3 < len(text) < 120
+            and not text.endswith((".", ",", ";"))
+            and text[:1].isupper()
+        ):
+            best = text.strip(" :")
+        previous = text
+    return best

@@ -47,7 +47,7 @@ class TextLine:
 
 def _clean(text: str) -> str:
     text = _SIGNATURE.sub("", text.translate(_LIGATURES))
-    text = _BULLET.sub("", text)
+    text = _BULLET.sub("", re.sub(r"^\s*\|\s*", "", text))  # a scan's column rule read as "|"
     return re.sub(r"\s+", " ", text).strip()
 
 
@@ -56,7 +56,7 @@ def _is_table_row(text: str) -> bool:
 
 
 def _table_runs(rows: list[Line]) -> list[TextLine]:
-    """Cells of a run of table rows, read column by column (widest column first)."""
+    """Cells of a run of table rows, read column by column (widest column last)."""
     columns: dict[int, list[TextLine]] = {}
     widths: Counter[int] = Counter()
     for row in rows:
@@ -64,7 +64,9 @@ def _table_runs(rows: list[Line]) -> list[TextLine]:
         for index, cell in enumerate(cells):
             widths[index] = max(widths[index], len(cell))
             columns.setdefault(index, []).append(TextLine(_clean(cell), row))
-    order = sorted(columns, key=lambda i: -widths[i])
+    # the margin column (counts, "Objet :", footers) first, the body last, so that the
+    # body runs on without interruption after the attendance lists
+    order = sorted(columns, key=lambda i: widths[i])
     return [line for index in order for line in columns[index]]
 
 
@@ -118,6 +120,12 @@ class Text:
             offset += len(line.text) + 1
         raw = "\n".join(line.text for line in lines)
         return cls(lines, raw, fold(raw), starts)
+
+    def slice(self, start: int, end: int) -> list[TextLine]:
+        """All the lines (blank ones too) that the characters [start, end) touch."""
+        first = max(bisect_right(self.starts, start) - 1, 0)
+        last = bisect_right(self.starts, max(start, end - 1)) - 1
+        return self.lines[first : last + 1]
 
     def lines_between(self, start: int, end: int) -> tuple[TextLine, ...]:
         """The non-blank lines that the characters [start, end) touch."""
