@@ -31,6 +31,7 @@ class Reading:
     unread: list[Unread] = field(default_factory=list)
     events: list[LifecycleEvent] = field(default_factory=list)
     blocks: list[Block] = field(default_factory=list)
+    president_id: str | None = None
     text: Text = field(default_factory=lambda: Text([], "", "", []))
 
     def note(self, pointer: str, found: header.Found | None) -> object | None:

@@ -7,7 +7,7 @@ import re
 
 from registre.extracts import header
 from registre.extracts.items import Item
-from registre.extracts.names import fold, parse_name
+from registre.extracts.names import fold, is_role, parse_name
 from registre.extracts.reading import Reading, span
 from registre.extracts.tallies import Tally
 from registre.record import (
@@ -115,6 +115,8 @@ def _rapporteur(reading: Reading, item: Item, pointer: str) -> MemberId | None:
     if text is None:
         return None
     text = re.sub(r"^(?:Monsieur|Madame)\s+l[ea]\s+(?:Maire|Pr[ée]sidente?)\s*,\s*", "", text)
+    if is_role(text):  # "Monsieur le Maire rapporte" : the mayor presides
+        return reading.president_id
     name = parse_name(text)
     found = reading.roster.find(name) if name else None
     if found is None:

@@ -52,6 +52,7 @@ def structure(doc: Document) -> ReadResult:
     reading.text = Text.of(reading.lines)
     meeting = _meeting(reading)
     lists = _attendance(reading, meeting)
+    reading.president_id = _resolve(reading, meeting.president, "/meeting/president")
     opening = _opening(reading, lists)
     deliberations = _deliberations(reading, _body(reading))
     record = MeetingRecord(
@@ -245,7 +246,7 @@ def _opening(reading: Reading, lists: Lists) -> Attendance:
 
 
 def _with_members(reading: Reading, facts: MeetingFacts) -> Meeting:
-    president = _resolve(reading, facts.president, "/meeting/president")
+    president = reading.president_id
     secretary = _resolve(reading, facts.secretaries, "/meeting/secretaries")
     return Meeting(
         date=facts.day, members_in_office=facts.in_office,
