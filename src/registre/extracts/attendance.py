@@ -98,6 +98,7 @@ def label_of(text: str) -> tuple[ListKind, int] | None:
 _STARTS_LABEL = re.compile(
     r"^(?:absents?|procurations?|pouvoirs?|membres|excuses?|ordre\s+du\s+jour)\b(?!.*:)"
 )
+_CIVILITY_START = re.compile(r"^(?:Monsieur|Madame|Mademoiselle|M\.|Mme|Mlle)\s", re.IGNORECASE)
 _LINKS = {
     "pouvoir", "pouvoirs", "procuration", "procurations", "donne", "donnee", "a", "au", "par",
     "represente", "representee", "de", "du", "des", "le", "la", "et", "pas", "ayant", "mandat", "qui",
@@ -112,6 +113,20 @@ def _looks_like_names(text: str) -> bool:
     if any(w[:1].islower() for w in words) and not any(_is_surname(w) for w in words):
         return False  # a title ("Election d'un Adjoint au Maire"), not a list of names
     return bool(words) and capital >= 0.6 * len(words)
+
+
+def _broken_after_hyphen(block: Block) -> bool:
+    """The list's last line ends inside a name ("JUILLARD-"), continued after a blank."""
+    last = block.lines[-1].text if block.lines else block.first_text
+    return last.rstrip().endswith("-")
+
+
+def _resumes_list(text: str) -> bool:
+    """After a blank line a list goes on only with lines that can only be names: a
+    civility ("Monsieur François REBSAMEN", columns of one list) or several names
+    separated by commas. A title after a list ("Association FESTIVAL RADIO
+    FRANCE") does not."""
+    return bool(_CIVILITY_START.match(text)) or text.count(",") >= 2
 
 
 def _is_surname(word: str) -> bool:
@@ -153,6 +168,7 @@ def _collect(lines: list[TextLine], index: int, block: Block) -> int:
             or _STARTS_LABEL.match(fold(text))
             or not _looks_like_names(text)
             or (blanks > 2 and not block.lines and not block.first_text)
+            or (blanks and not _resumes_list(text) and not _broken_after_hyphen(block))
         ):
             break
         else:

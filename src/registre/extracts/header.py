@@ -100,6 +100,10 @@ def count(text: Text, name: str) -> Found | None:
 
 
 def _clean_officer(name: str) -> str | None:
+    if "," in name:  # "Monsieur le doyen d'âge de l'Assemblée, Max LEVITA"
+        tail = name.rsplit(",", 1)[1].strip(" .")
+        if re.fullmatch(r"[A-ZÀ-Ý][\w'’-]*(?:\s+[A-ZÀ-Ý][\w'’-]*){1,4}", tail):
+            name = tail
     name = re.sub(
         r"^(?:Monsieur|Madame)\s+l[ea]\s+(?:Maire|Pr[ée]sidente?)\s*,?\s*", "", name.strip()
     )
@@ -109,7 +113,8 @@ def _clean_officer(name: str) -> str | None:
 
 def president(text: Text) -> Found | None:
     """Who presides, as printed ("Président : Monsieur X", "sous la présidence de X")."""
-    match = _PRESIDENT.search(text.raw)
+    # a name may wrap onto the next line ("Monsieur le\nMaire, Philippe Saurel"); same length
+    match = _PRESIDENT.search(re.sub(r"(?<!\n)\n(?!\n)", " ", text.raw))
     if not match or not (name := _clean_officer(match["name"])):
         return None
     return _found(text, name, match.start(), match.end())
@@ -126,10 +131,16 @@ def secretaries(text: Text) -> Found | None:
     return None
 
 
+def act_ids(text: Text) -> list[Found]:
+    """Every @CTES act identifier printed (an acknowledgement may stamp two)."""
+    return [_found(text, m[1], m.start(), m.end()) for m in _ACT_ID.finditer(text.raw)]
+
+
 def act_id(text: Text) -> Found | None:
-    """The @CTES act identifier printed on the acknowledgement."""
-    match = _ACT_ID.search(text.raw)
-    return _found(text, match[1], match.start(), match.end()) if match else None
+    """The @CTES act identifier of the document: the last one printed, as a later
+    transmission's acknowledgement replaces an earlier one."""
+    found = act_ids(text)
+    return found[-1] if found else None
 
 
 def dated_after(text: Text, label: str) -> Found | None:

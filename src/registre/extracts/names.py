@@ -146,6 +146,8 @@ class Roster:
         ]
         if not first:
             found += [m for m in self.by_first.get(last, ()) if m not in found]
+        if not found and first:  # "Monsieur El Kandoussi": the whole mention is the surname
+            found = list(self.by_last.get(f"{first} {last}".replace("-", " "), ()))
         return found[0] if len(found) == 1 else None
 
     def add(self, name: PersonName) -> str:

@@ -55,17 +55,23 @@ def _record(reading: Reading, item: Item, index: int, number: str) -> Deliberati
     heading, subject = _subject(item)
     if subject is None:
         reading.doubt(f"{pointer}/subject", "Objet de la délibération non trouvé.")
-    act = (
-        reading.note(f"{pointer}/act_id", header.act_id(reading.text))
-        if len(item.lines) and _single(reading)
-        else None
-    )
+    act = _act_id(reading, pointer) if _single(reading) else None
     return DeliberationRecord(
         number=number, subject=subject or "(objet non lu)", heading=heading,
         act_id=act if isinstance(act, str) else None,
         rapporteur=_rapporteur(reading, item, pointer),
         vote=_vote(reading, item.tally, pointer), outcome=_outcome(item),
     )  # fmt: skip
+
+
+def _act_id(reading: Reading, pointer: str) -> object | None:
+    printed = sorted({str(f.value) for f in header.act_ids(reading.text)})
+    if len(printed) > 1:
+        reading.doubt(
+            f"{pointer}/act_id",
+            f"Plusieurs identifiants d'acte imprimés ({', '.join(printed)}) ; le dernier est retenu.",
+        )
+    return reading.note(f"{pointer}/act_id", header.act_id(reading.text))
 
 
 def _single(reading: Reading) -> bool:
@@ -105,7 +111,8 @@ def _rapporteur(reading: Reading, item: Item, pointer: str) -> MemberId | None:
                 for ln in item.lines
                 if (
                     m := re.match(
-                        r"^(?P<n>(?:Monsieur|Madame|M\.|Mme)\b.+?),?\s+rapporte\b", ln.text
+                        r"^(?P<n>(?:(?:Monsieur|Madame|M\.|Mme)\b.+?|[A-ZÀ-Ý][\w'’-]*(?:\s+[A-ZÀ-Ý][\w'’-]*){1,4})),?\s+rapporte\b",
+                        ln.text,
                     )
                 )
             ),
