@@ -61,6 +61,11 @@ _NO_PROXY = re.compile(r"\(\s*pas\s+de\s+pouvoir[^)]*\)|\(\s*sans\s+pouvoir\s*\)
 _SEPARATORS = re.compile(
     r"\s*[,;/]\s*|\s*[–—]+\s*|\s+-+\s*|\s*-+\s+|\s+et\s+(?=(?:M\.|Mme|Monsieur|Madame|[A-ZÀ-Ý]))"
 )
+_LOWER_OK = {
+    "d", "d'", "van", "von", "da", "di", "del", "dos", "excuse", "excusee", "excuses", "excusees",
+    "absent", "absente", "absents", "adjoint", "adjointe", "adjoints", "maire", "delegue",
+    "deleguee", "conseiller", "conseillere", "municipal", "municipale", "donnee", "procuration",
+}  # fmt: skip
 _NAMEISH = re.compile(r"^[\w'’.\-–—()*,;/ ]+$")
 
 
@@ -106,12 +111,14 @@ _LINKS = {
 
 
 def _looks_like_names(text: str) -> bool:
-    if not text or len(text) > 400 or not _NAMEISH.match(text):
+    """Whether a line can belong to a list of names: no digits, no sentence, mostly
+    capitalised words; lower-case words only those that link names ("pouvoir à")."""
+    if not text or len(text) > 400 or not _NAMEISH.match(text) or re.search(r"\d", text):
         return False
     words = [w for w in re.findall(r"[A-Za-zÀ-ÿ][A-Za-zÀ-ÿ'’\-]*", text) if fold(w) not in _LINKS]
+    if any(w[:1].islower() and fold(w) not in _LOWER_OK for w in words):
+        return False  # a sentence ("Luc PETIT arrive.") or a title ("Election d'un Adjoint")
     capital = sum(1 for w in words if w[:1].isupper())
-    if any(w[:1].islower() for w in words) and not any(_is_surname(w) for w in words):
-        return False  # a title ("Election d'un Adjoint au Maire"), not a list of names
     return bool(words) and capital >= 0.6 * len(words)
 
 

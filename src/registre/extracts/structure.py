@@ -7,11 +7,12 @@ add up stay as printed for `registre.rules` to report.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from registre.extracts import header
 from registre.extracts.attendance import Block, Entry, ListKind, entries, find_blocks
+from registre.extracts.changes import find_changes
 from registre.extracts.document import Document
 from registre.extracts.items import Item, find_items
 from registre.extracts.names import fold, is_role, parse_name
@@ -54,7 +55,10 @@ def structure(doc: Document) -> ReadResult:
     lists = _attendance(reading, meeting)
     reading.president_id = _resolve(reading, meeting.president, "/meeting/president")
     opening = _opening(reading, lists)
-    deliberations = _deliberations(reading, _body(reading))
+    items, deliberations = _deliberations(reading, _body(reading))
+    numbers = [d.number for d in deliberations]
+    changes = [c for c in find_changes(reading, items, numbers) if c.from_item in numbers]
+    opening = replace(opening, changes=tuple(changes))
     record = MeetingRecord(
         collectivity=_collectivity(reading),
         assembly=Assembly(kind=header.collectivity(doc.text)[2]),
@@ -275,10 +279,12 @@ def _body(reading: Reading) -> list[TextLine]:
     return reading.lines[end:]
 
 
-def _deliberations(reading: Reading, body: list[TextLine]) -> list[DeliberationRecord]:
+def _deliberations(
+    reading: Reading, body: list[TextLine]
+) -> tuple[list[Item], list[DeliberationRecord]]:
     text = fold(reading.doc.text)
     single = "extrait du registre" in text or "extrait du proces" in text
     items: list[Item] = find_items(body, single)
     number = _NUMBER.search(reading.doc.text)
     printed = re.sub(r"\s+", " ", number[1]) if number and single else None
-    return deliberation_records(reading, items, printed)
+    return items, deliberation_records(reading, items, printed)
