@@ -156,9 +156,28 @@ def find_blocks(lines: list[TextLine]) -> list[Block]:
             continue
         kind, start = found
         block = Block(kind, index, first_text=text[start:].strip())
+        label = index
         index = _collect(lines, index + used, block)
+        if not block.lines and not block.first_text:
+            block.lines = _orphaned(lines, label, blocks)
         blocks.append(block)
     return blocks
+
+
+def _orphaned(lines: list[TextLine], label: int, before: list[Block]) -> list[TextLine]:
+    """A list printed just above its own label (extraction order): the comma-separated
+    name lines that end right before the label, when no other list holds them."""
+    taken = {id(ln) for block in before for ln in block.lines}
+    found: list[TextLine] = []
+    index = label - 1
+    while index >= 0 and not lines[index].text:
+        index -= 1
+    while index >= 0 and lines[index].text and id(lines[index]) not in taken:
+        if label_of(lines[index].text) or not _looks_like_names(lines[index].text):
+            break
+        found.insert(0, lines[index])
+        index -= 1
+    return found if sum(ln.text.count(",") for ln in found) >= 3 else []
 
 
 def _collect(lines: list[TextLine], index: int, block: Block) -> int:

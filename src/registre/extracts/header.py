@@ -72,7 +72,8 @@ def meeting_date(text: Text) -> Found | None:
         re.compile(r"l[’']an\s+deux\s+mille|\ble\s+\w+(?:[\s-]\w+)?\s+\w+\s+deux\s+mille"),
         160,
     )
-    return in_words or _date_after(text, _DATE_ANCHORS, 160) or _early_date(text)
+    met = _date_after(text, re.compile(r"s[’']est\s+(?:legalement\s+)?reuni"), 160)
+    return in_words or met or _date_after(text, _DATE_ANCHORS, 160) or _early_date(text)
 
 
 def _early_date(text: Text) -> Found | None:

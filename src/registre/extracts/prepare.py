@@ -84,7 +84,7 @@ def prepare(doc: Document) -> list[TextLine]:
     """The document's lines, cleaned and in reading order; blank lines kept as ''."""
     out: list[TextLine] = []
     rows: list[Line] = []
-    for line in doc.lines:
+    for line in split_layout_columns(doc):
         if _is_table_row(line.text):
             rows.append(line)
             continue
@@ -133,3 +133,61 @@ class Text:
         last = bisect_right(self.starts, max(start, end - 1)) - 1
         chosen = tuple(ln for ln in self.lines[max(first, 0) : last + 1] if ln.text)
         return chosen or tuple(self.lines[max(first, 0) : max(first, 0) + 1])
+
+
+_TWO_COLUMNS = re.compile(r"^(?P<left>\s{0,8}\S.*?\S)\s{3,}(?P<right>\S.*)$")
+
+
+def _gutter(lines: list[Line]) -> int | None:
+    """The column where the right-hand column starts in text laid out with spaces
+    (pdftotext -layout), if most two-part lines agree on it."""
+    starts: Counter[int] = Counter()
+    for line in lines:
+        if _is_table_row(line.text):
+            continue
+        match = _TWO_COLUMNS.match(line.text)
+        if match and match.end("left") < 45 and match.start("right") >= 20:
+            starts[match.start("right")] += 1
+    if not starts:
+        return None
+    column, count = starts.most_common(1)[0]
+    near = sum(n for c, n in starts.items() if abs(c - column) <= 2)
+    return column if near >= 5 and count >= 3 else None
+
+
+def _fits(text: str, gutter: int) -> bool:
+    """A line of the two-column region: nothing written across the gutter."""
+    if not text.strip():
+        return True
+    if _is_table_row(text):
+        return False
+    return text[max(gutter - 2, 0) : gutter - 1].strip() == "" or len(text) < gutter - 2
+
+
+def split_layout_columns(doc: Document) -> list[Line]:
+    """Lines of two-column regions read column by column (left, then right)."""
+    gutter = _gutter(list(doc.lines))
+    if gutter is None:
+        return list(doc.lines)
+    out: list[Line] = []
+    region: list[Line] = []
+    for line in [*doc.lines, None]:
+        if (
+            line is not None
+            and _fits(line.text, gutter)
+            and (region or line.text[: gutter - 2].strip())
+        ):
+            region.append(line)
+            continue
+        out.extend(_columns(region, gutter) if len(region) >= 5 else region)
+        region = []
+        if line is not None:
+            out.append(line)
+    return out
+
+
+def _columns(region: list[Line], gutter: int) -> list[Line]:
+    cut = gutter - 2
+    left = [Line(ln.page, ln.number, ln.text[:cut]) for ln in region if ln.text[:cut].strip()]
+    right = [Line(ln.page, ln.number, ln.text[cut:]) for ln in region]
+    return [*left, Line(region[0].page, region[0].number, ""), *right]
