@@ -42,9 +42,11 @@ test-full: install
 bench: install
 	$(BIN)/python benchmarks/check.py
 
-## Regenerate docs/record.schema.json after a change of the record.
+## Regenerate docs/record.schema.json and docs/read.schema.json after a change of the
+## record or of the output of `registre read`.
 schema: install
 	$(BIN)/registre schema -o docs/record.schema.json
+	$(BIN)/registre schema --read -o docs/read.schema.json
 
 ## Regenerate docs/rules.md after a change of the rules' catalogue.
 docs: schema

@@ -168,10 +168,12 @@ def _status(findings: Sequence[Finding]) -> int:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    """`registre check`: check a record file and report its findings."""
-    record = load_record(args.file)
+    """`registre check`: check a record file, or a published document, and report."""
+    from registre.cli_read import load_checked  # noqa: PLC0415 (cli_read imports this module)
+
+    record, stated = load_checked(args.file)
     history = [load_record(path) for path in args.history]
-    events = load_events(args.events, record) if args.events else []
+    events = [*stated, *(load_events(args.events, record) if args.events else [])]
     findings = check(record, as_of=args.as_of, history=history, events=events)
     if args.format == "json":
         report = json_report(args.file, findings)
@@ -196,7 +198,12 @@ def run_demo(args: argparse.Namespace) -> int:
 
 
 def run_schema(args: argparse.Namespace) -> int:
-    """`registre schema`: print or write the JSON Schema of a record."""
+    """`registre schema`: print or write the JSON Schema of a record (or of `read`'s output)."""
+    if args.read:
+        from registre.extracts.output import read_schema_text  # noqa: PLC0415 (loads the reader)
+
+        _emit(read_schema_text(), args.out)
+        return EXIT_OK
     _emit(json_schema_text(), args.out)
     return EXIT_OK
 
@@ -256,12 +263,20 @@ def _add_output_options(parser: argparse.ArgumentParser, out_help: str) -> None:
 def _add_check(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser(
         "check",
-        help="contrôle un registre de séance (JSON) au regard du CGCT",
-        description="Contrôle un registre de séance (MeetingRecord, JSON) au regard du CGCT.",
+        help="contrôle un registre de séance (JSON) ou un document publié au regard du CGCT",
+        description=(
+            "Contrôle un registre de séance (MeetingRecord, JSON) au regard du CGCT ; "
+            "un document publié (PDF, texte, Word) est d'abord lu (voir registre read)."
+        ),
         epilog=REPORT_SHAPE,
         formatter_class=FrenchHelpFormatter,
     )
-    parser.add_argument("file", metavar="FICHIER", help="le registre de la séance (JSON, UTF-8)")
+    parser.add_argument(
+        "file",
+        metavar="FICHIER",
+        help="le registre de la séance (JSON, UTF-8), ou un document publié (.pdf, .txt, "
+        ".doc, .docx, .odt)",
+    )
     parser.add_argument(
         "--as-of",
         metavar="AAAA-MM-JJ",
@@ -289,7 +304,7 @@ def _add_simple(
     run: Command,
     summary: str,
     out_help: str,
-) -> None:
+) -> argparse.ArgumentParser:
     parser = commands.add_parser(
         name,
         help=summary,
@@ -298,6 +313,7 @@ def _add_simple(
     )
     _add_output_options(parser, out_help)
     parser.set_defaults(run=run)
+    return parser
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -318,14 +334,22 @@ def build_parser() -> argparse.ArgumentParser:
         title="commandes", dest="command", metavar="COMMANDE", required=True
     )
     _add_check(commands)
+    from registre.cli_read import add_read  # noqa: PLC0415 (cli_read imports this module)
+
+    add_read(commands)
     _add_simple(
         commands, "demo", run_demo, "contrôle le registre de démonstration (Dijon métropole)",
         "écrit le rapport dans CHEMIN au lieu de l'afficher",
     )  # fmt: skip
-    _add_simple(
+    schema = _add_simple(
         commands, "schema", run_schema, "affiche le schéma JSON du registre",
         "écrit le schéma dans CHEMIN au lieu de l'afficher",
     )  # fmt: skip
+    schema.add_argument(
+        "--read",
+        action="store_true",
+        help="le schéma du résultat de « registre read --json » (docs/read.schema.json)",
+    )
     _add_simple(
         commands, "rules", run_rules, "affiche la documentation des règles (Markdown)",
         "écrit la documentation dans CHEMIN au lieu de l'afficher",

@@ -46,7 +46,7 @@ _PRESIDENT = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 _SECRETARY = re.compile(
-    r"(?:secr[ée]taires?\s+de\s+s[ée]ance\s*:\s*(?P<a>[^.\n]+)|(?P<b>(?:M\.|Mme|Monsieur|Madame)?\s*[A-ZÀ-Ý][\w'’-]+(?:[ \t]+[A-ZÀ-Ý][\w'’-]+){0,3})\s+(?:a\s+)?(?:été\s+)?(?:nommée?|désignée?|élue?)\s+(?:comme\s+)?secr[ée]taire)",
+    r"(?:secr[ée]taires?\s+de\s+s[ée]ance\s*:\s*(?P<a>[^.\n]+)|(?P<b>(?-i:(?:M\.|Mme|Monsieur|Madame)?\s*[A-ZÀ-Ý][\w'’-]+(?:[ \t]+[A-ZÀ-Ý][\w'’-]+){0,3}))\s+(?:a\s+)?(?:été\s+)?(?:nommée?|désignée?|élue?)\s+(?:comme\s+)?secr[ée]taire)",
     re.IGNORECASE,
 )
 
