@@ -4,9 +4,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test test-full lint typecheck format bench schema docs clean
+.PHONY: install system-deps demo test test-full lint typecheck format bench schema docs clean
 
-install: $(STAMP)
+install: $(STAMP) system-deps
+
+## Debian packages for scans (Tesseract), Word .doc (antiword) and the benchmark (pdftotext).
+system-deps:
+	@scripts/system-deps
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "registre demande Python 3.11 ou plus récent (trouvé : " + sys.version.split()[0] + ")")'
@@ -40,7 +44,9 @@ test-full: install
 	HYPOTHESIS_PROFILE=full $(BIN)/pytest -q
 
 bench: install
+	$(BIN)/pip install --quiet -e '.[bench]'
 	$(BIN)/python benchmarks/check.py
+	$(BIN)/python benchmarks/read.py
 
 ## Regenerate docs/record.schema.json and docs/read.schema.json after a change of the
 ## record or of the output of `registre read`.
