@@ -4,8 +4,9 @@ A run is a piece of text on one line with its box, as a PDF draws it (pdfium's
 text objects). The page is segmented with a recursive XY-cut: a block is split
 on wide horizontal blank bands (read top to bottom), else on vertical blank
 gutters that run through all its lines (read left to right), until no cut is
-left; each final block is then read line by line. Thresholds are multiples of
-the page's median run height, so they follow the type size rather than one
+left; each final block is then read line by line, and blocks are separated by
+an empty line. Thresholds are multiples of the type size (of the lines around a
+band, or the page's median), so they follow the document rather than one
 publisher's margins.
 
 Side-by-side parts whose lines share their baselines row by row (a label and its
