@@ -22,6 +22,7 @@ class ListKind(StrEnum):
     PRESENT = "present"
     ABSENT = "absent"
     PROXIES = "proxies"
+    SUBSTITUTE = "substitute"
 
 
 _LABELS = (
@@ -54,6 +55,10 @@ _PROXY = re.compile(
 )
 _REPRESENTED_BY = re.compile(
     r"^(?P<giver>.+?)\s*[(,]?\s*(?:repr[ée]sent[ée]e?\s+)?par\s+(?P<holder>[^)]+?)\s*\)?$",
+    re.IGNORECASE,
+)
+_SUBSTITUTE = re.compile(
+    r"^(?P<sub>.+?)\s*\(?\s*(?:remplace|rempla[çc]ant(?:e)?\s+de|suppl[ée]ant(?:e)?\s+de)\s+(?P<titular>[^)]+?)\s*\)?$",
     re.IGNORECASE,
 )
 _MARKER = re.compile(r"\(\s*(?:pr|p)\s*(?P<stars>\*+)\s*\)", re.IGNORECASE)
@@ -245,6 +250,11 @@ def _entry(kind: ListKind, text: str) -> list[Entry]:
     marker = _MARKER.search(text)
     star = marker["stars"] if marker else None
     text = _MARKER.sub("", text)
+    replaces = _SUBSTITUTE.match(text)
+    if replaces:  # "X remplace Y", "X (suppléant de Y)": X sits for the titular Y (L5211-6)
+        return [
+            Entry(ListKind.SUBSTITUTE, _strip_roles(replaces["sub"]), replaces["titular"].strip())
+        ]
     if _NO_PROXY.search(text):
         return [Entry(ListKind.ABSENT, _strip_roles(_NO_PROXY.sub("", text)))]
     proxy = _PROXY.match(text) or (

@@ -30,6 +30,7 @@ from registre.record import (
     MeetingRecord,
     MemberId,
     Proxy,
+    Substitution,
     with_derived_attendance,
 )
 
@@ -44,6 +45,7 @@ class Lists:
     absent: list[MemberId] = field(default_factory=list)
     represented: list[MemberId] = field(default_factory=list)
     proxies: list[Proxy] = field(default_factory=list)
+    substitutes: list[Substitution] = field(default_factory=list)
 
 
 def structure(doc: Document) -> ReadResult:
@@ -180,6 +182,9 @@ def _add_unique(
 
 
 def _place(reading: Reading, lists: Lists, entry: Entry, where: Span) -> None:
+    if entry.kind is ListKind.SUBSTITUTE:
+        _substitute(reading, lists, entry, where)
+        return
     if entry.kind is ListKind.ABSENT and entry.marker is None:
         _add_unique(reading, lists.absent, entry.name, "absent", where)
         return
@@ -190,6 +195,20 @@ def _place(reading: Reading, lists: Lists, entry: Entry, where: Span) -> None:
         lists.proxies.append(
             Proxy(giver=giver, holder=_holder(reading, entry.holder, len(lists.proxies)))
         )
+
+
+def _substitute(reading: Reading, lists: Lists, entry: Entry, where: Span) -> None:
+    """The titular's seat is filled: titular counted present, the substitute marked."""
+    titular = _add_unique(reading, lists.present, entry.holder or "", "present", where)
+    name = parse_name(entry.name)
+    if titular is None or name is None:
+        return
+    substitute = reading.roster.add(name)
+    member = reading.roster.members[substitute]
+    reading.roster.members[substitute] = replace(member, substitute_for=titular)
+    if substitute in lists.present:  # listed as present under their own name too
+        lists.present.remove(substitute)
+    lists.substitutes.append(Substitution(titular=titular, substitute=substitute))
 
 
 def _holder(reading: Reading, text: str | None, index: int) -> MemberId | None:
@@ -246,6 +265,7 @@ def _opening(reading: Reading, lists: Lists) -> Attendance:
     return Attendance(
         present=tuple(lists.present), absent=tuple(lists.absent),
         represented=tuple(lists.represented), withdrawn=(), proxies=tuple(lists.proxies),
+        substitutes=tuple(lists.substitutes),
     )  # fmt: skip
 
 

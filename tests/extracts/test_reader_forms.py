@@ -1,0 +1,55 @@
+"""Forms of writing that the corpus shows rarely: substitutes, arrivals and departures
+bound to an item, a proxy given to "M. le Maire"."""
+
+from __future__ import annotations
+
+from registre.extracts import read_text
+from registre.record import ChangeKind, CollectivityKind
+from registre.rules import Code, check
+
+HEAD = "Conseil communautaire de la Communauté de communes du Pays de Test\nSéance du 3 mars 2024\n"
+
+
+def test_substitute_sits_for_titular() -> None:
+    result = read_text(
+        HEAD
+        + "Présents : Jean DUPONT, Anne MARTIN, Paul DURAND remplace Marie LEROY.\n1/ Budget\nVote : 3 voix pour.\n"
+    )
+    record = result.record
+    assert record.collectivity.kind is CollectivityKind.COMMUNAUTE_DE_COMMUNES
+    assert "marie-leroy" in (record.attendance.present or ())
+    assert [(s.titular, s.substitute) for s in record.attendance.substitutes] == [
+        ("marie-leroy", "paul-durand")
+    ]
+    assert record.member("paul-durand").substitute_for == "marie-leroy"  # type: ignore[union-attr]
+    assert not [f for f in check(record) if f.code is Code.SUBSTITUTE_NOT_ALLOWED]
+
+
+def test_arrival_and_departure_bound_to_their_items() -> None:
+    text = HEAD + (
+        "Présents : Jean DUPONT, Anne MARTIN, Paul DURAND, Marie LEROY.\nAbsents : Luc PETIT.\n"
+        "1/ Budget\nLuc PETIT arrive.\nAdopté à l'unanimité.\n"
+        "2/ Travaux\nAnne MARTIN quitte la séance et donne pouvoir à Paul DURAND.\nVote : 4 voix pour, 1 contre.\n"
+    )
+    record = read_text(text).record
+    kinds = [(c.member, c.change, c.from_item) for c in record.attendance.changes]
+    assert kinds == [
+        ("luc-petit", ChangeKind.ARRIVAL, "1"),
+        ("anne-martin", ChangeKind.PROXY_ON_LEAVING, "2"),
+    ]
+    second = record.deliberations[1].attendance
+    assert second is not None and second.represented == ("anne-martin",)
+    assert not [f for f in check(record) if f.severity.value == "error"]
+
+
+def test_proxy_to_the_mayor_by_his_role() -> None:
+    text = (
+        "Séance du 3 mars 2024\nsous la présidence de Monsieur Jean DUPONT, Maire.\n"
+        "Présents : Jean DUPONT, Anne MARTIN, Paul DURAND.\nProcurations : Marie LEROY donne pouvoir à M. le Maire.\n"
+        "1/ Budget\nAdopté à l'unanimité.\n"
+    )
+    result = read_text(text)
+    assert [(p.giver, p.holder) for p in result.record.attendance.proxies] == [
+        ("marie-leroy", "jean-dupont")
+    ]
+    assert any("fonction" in d.reason for d in result.doubts)
