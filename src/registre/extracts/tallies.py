@@ -11,27 +11,35 @@ Decisions worth knowing:
 * A number counts only when it is attached to a vote word: "13 voix POUR", "POUR : 84",
   "2 contre", "1 abstention", "dont 9 PROCURATION(S)". Amounts, dates, times, article
   and deliberation numbers never are.
-* A bare "N votes" / "N voix" counts as `for_` only right after a "Vote :" label
-  ("Vote : 13 votes"): the label says the line is the result, and no other side is
-  written. Anywhere else it is ignored ("élu avec 13 voix" is not a tally).
-* `unanimous` comes from words only: "unanimité" gives True, "à la majorité" False;
-  counts never set it ("12 votes pour" leaves it None).
+* A bare "N votes" counts as `for_` only on a result line: right after a "Vote :"
+  label ("Vote : 13 votes"), or alone on its line (Couthenans 2022 writes "13 votes"
+  where its other items say "13 votes pour"). Anywhere else it is ignored ("élu avec
+  13 voix", "13 votes blancs" are no tally).
+* `unanimous` comes from words only: "unanimité" (also OCR'd "unanituité") and
+  "adopté unanimement" give True, "à la majorité" False; counts never set it ("12
+  votes pour" leaves it None). "la majorité municipale" and "des compétences
+  unanimement reconnues" are no vote.
 * `adopted` comes from words only ("adopté", "Adoption à", "Le Conseil Adopte",
   "est rejetée", "le conseil refuse"); "6 voix contre, 5 pour" leaves it None.
 * "Madame X ne prend pas part au vote" gives the name, not a count: `not_voting` stays
   None unless a number is written.
-* "reporté" / "ajourné" give `postponed=True`; "Pas de vote" gives `no_vote=True`.
-* Votes quoted in a "Vu ..." or "Considérant ..." clause are another body's: ignored.
+* "a été reporté", "Point ajourné", "sera réalisée au prochain conseil" give
+  `postponed=True`; "Pas de vote" gives `no_vote=True`.
+* Votes quoted in a "Vu ..." or "Considérant ..." clause, or "déjà voté à
+  l'unanimité", are another body's or an earlier one: ignored.
 * "dont N procurations" is kept only after written counts (in a margin it is the
   attendance count, not part of the vote).
+
+`parse_tally` gives the first statement that says how the vote went (counts,
+unanimity, majority, names), else the first outcome-only statement; `find_tallies`
+gives them all, in order.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from bisect import bisect_left
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TypeAlias
 
@@ -124,6 +132,7 @@ def parse_number(word: str) -> int | None:
 
 # --- Patterns ----------------------------------------------------------------------
 
+_FLAGS = re.MULTILINE  # patterns run on lower-cased text: IGNORECASE is slow
 _HS = r"[^\S\n]"  # a space that is not a line break
 _SP = rf"{_HS}*\n?{_HS}*"  # spacing inside one statement: at most one line break
 _NUMBER_WORDS = (
@@ -139,43 +148,60 @@ _DIGIT_COUNT = (
     r"(?![0-9]|[.,][0-9]|\s?[0-9]{3}\b)"
     r"(?!\s*(?:€|euros?\b|%|ans?\b|mois\b|jours?\b|heures?\b|h\b|[hH]\s?[0-9]|m\b|m²|km|ha\b))"
 )
-_NUM = rf"(?P<num>{_DIGIT_COUNT}|{_WORDS}|\baucune?\b)"
+# The leading test rejects most positions at once: this pattern is tried at each one.
+_NUM = rf"\b(?=[0-9zudtqcshnova])(?P<num>{_DIGIT_COUNT}|{_WORDS}|aucune?\b)"
+_NUM_AGAIN = _NUM.replace("?P<num>", "?P<line_num>")  # a group name may appear once
 _ABSTENTION = r"ab?st?entions?"  # "absentions": a typo found in real minutes
 _NOT_VOTING = (
     r"nppv\b|ne\s+(?:prend|prennent)\s+pas\s+part\s+au\s+vote"
     r"|ne\s+se\s+prononcen?t?\s+pas|ne\s+participen?t?\s+pas\s+au\s+vote"
 )
-_SIDE = rf"(?P<for_>pour)|(?P<against>contre)|(?P<abstention>{_ABSTENTION})|(?P<not_voting>{_NOT_VOTING})"
+# The vote words. The engine skips quickly to their first letters (p, c, a, n): counts
+# are found from these words, the number read before or after them.
+_SIDE_WORD = re.compile(rf"(?:pour|contre|{_ABSTENTION}|{_NOT_VOTING})\b", _FLAGS)
+_SLOT_BY_INITIAL = {"p": "for_", "c": "against", "a": "abstention", "n": "not_voting"}
+_LABEL_COUNT = re.compile(rf"{_HS}*[:=]{_SP}{_NUM}")  # "POUR : 84"
+_COUNT_BEFORE_SIDE = re.compile(rf"{_NUM}{_SP}(?:(?:voix|votes?|suffrages?){_SP})?\Z")
+_VOTE_WORD_BEFORE = re.compile(rf"\b(?:voix|votes?){_HS}+\Z")  # "Voix pour : 12"
+_COLON_NEXT = re.compile(rf"{_HS}*[:=]")
 # "pour"/"contre" are also prepositions: after the count only an end, a punctuation,
 # another number or another vote word may follow ("5 pour la commune" is no vote).
-_AFTER_SIDE = (
-    rf"(?!{_HS}*[:=])(?(abstention)|(?(not_voting)|"
+_SIDE_ENDS = re.compile(
     rf"(?![-‐][^\W\d])(?!{_HS}+(?:cent|mille)\b)"
-    rf"(?={_HS}*(?:$|[^\w\s]|\d|(?:et|ou|voix|votes?|abs\w*|ne|nppv|dont|contre|pour)\b|{_WORDS}))))"
-)
-_FLAGS = re.MULTILINE  # patterns run on lower-cased text: IGNORECASE is slow
-
-_COUNT_AFTER = re.compile(rf"{_NUM}{_SP}(?:(?:voix|votes?|suffrages?){_SP})?(?:{_SIDE})\b{_AFTER_SIDE}", _FLAGS)
-_COUNT_BEFORE = re.compile(rf"(?<!\w)(?:(?:voix|votes?){_HS}+)?(?:{_SIDE}){_HS}*[:=]{_SP}{_NUM}", _FLAGS)
-_BARE_VOTES = re.compile(
-    rf"(?<!\w)vo[tr]e{_HS}*[;:]+{_SP}{_NUM}{_HS}+(?:votes?|voix)\b"
-    rf"(?!{_SP}(?:pour|contre|blancs?|nuls?|d['’]ab|{_ABSTENTION})\b)",
+    rf"(?={_HS}*(?:$|[^\w\s]|\d|{_WORDS}"
+    rf"|(?:et|ou|voix|votes?|abs\w*|ne|nppv|dont|contre|pour)\b))",
     _FLAGS,
 )
-_PROXIES = re.compile(
-    rf"\bdont{_SP}{_NUM}{_SP}(?:procurations?|pouvoirs?|mandats?)(?:\(s\))?", _FLAGS
+
+# A bare "N votes" is a count for only on a result line: after "Vote :", or alone on
+# its line (Couthenans 2022 writes "13 votes" where other items say "13 votes pour").
+_BARE_VOTES = re.compile(
+    rf"(?<!\w)vo[tr]e{_HS}*[;:]+{_SP}{_NUM}{_HS}+(?:votes?|voix)\b"
+    rf"(?!{_SP}(?:pour|contre|blancs?|nuls?|d['’]ab|{_ABSTENTION})\b)"
+    rf"|^{_HS}*{_NUM_AGAIN}{_HS}+votes?{_HS}*\.?{_HS}*$",
+    _FLAGS,
 )
+# Patterns that open with a literal let the engine skip to it: the word-boundary tests
+# come after it ("dont(?<!\wdont)"), and "à l'" / "à la" are read backwards in Python.
+_PROXIES = re.compile(
+    rf"dont(?<!\wdont){_SP}{_NUM}{_SP}(?:procurations?|pouvoirs?|mandats?)(?:\(s\))?", _FLAGS
+)
+# "unanituité": OCR noise in real minutes.
 _UNANIMOUS = re.compile(
-    r"(?:\b[àa]\s+l['’]\s*)?\bunani\w{0,3}t[ée]s?\b(?:\s+des\s+(?:membres\s+présents"
-    r"|suffrages\s+exprimés|voix\s+exprimées|votants|présents)(?:\s+et\s+représentés)?)?"
-    r"|\bunanimement\b",
+    r"unani(?<!\wunani)(?:mement\b|\w{0,3}t[ée]s?\b(?:\s+des\s+(?:membres\s+présents"
+    r"|suffrages\s+exprimés|voix\s+exprimées|votants|présents)(?:\s+et\s+représentés)?)?)",
     _FLAGS,
 )
 _MAJORITY = re.compile(
-    r"(?:\b[àa]\s+la\s+|(?<=[:;]\s)|(?<=[:;]))majorit[ée]\b(?:\s+(?:absolue|relative|simple"
-    r"|qualifiée|des\s+(?:voix|suffrages(?:\s+exprimés)?|membres\s+présents|présents|votants)))?",
+    r"majorit[ée]\b(?:\s+(?:absolue|relative|simple|qualifiée"
+    r"|des\s+(?:voix|suffrages(?:\s+exprimés)?|membres\s+présents|présents|votants)))?",
     _FLAGS,
 )
+_VOTE_VERB = r"(?:adopt|approuv|vot|décid|valid|accept|rejet|refus|délibér)\w*"
+_VOTE_VERB_BEFORE = re.compile(rf"\b{_VOTE_VERB},?\s+\Z")
+_VOTE_VERB_AFTER = re.compile(rf",?\s+{_VOTE_VERB}")
+_TO_THE = re.compile(r"\b[àa]\s+l(?:a\s+|['’]\s*)\Z")  # "à la majorité", "à l'unanimité"
+_AFTER_COLON = re.compile(r"[:;][^\S\n]*\Z")  # "Vote : majorité"
 _NOT_VOTING_PHRASE = re.compile(r"\bne\s+(?:prend|prennent)\s+pas\s+part\b", _FLAGS)
 _CIVILITY = r"(?:Madame|Monsieur|Mademoiselle|Mmes|Mme|Mlle|MM\.|M\.|Mr\.?|Dr\.?)"
 _NAME_TOKEN = r"(?:(?:de|du|des)\s+|d['’])?[A-ZÀ-ÖØ-Þ][\w'’\-]*"
@@ -186,7 +212,8 @@ _CIVILITY_INSIDE = re.compile(rf"\b{_CIVILITY}")
 # Outcomes. Written first on a line (or after a sentence), "ADOPTÉ" must be followed by
 # an end or a vote ("Adoption du budget" is a heading, not an outcome).
 _OUTCOME_FOLLOW = (
-    rf"(?={_HS}*(?:$|[.,;!)]|:?{_HS}*(?:(?:[àa]|par|avec){_HS}+)?(?:\d|{_WORDS}|l['’]\s*unani|la\s+majorit)))"
+    rf"(?={_HS}*(?:$|[.,;!)]|:?{_HS}*(?:(?:[àa]|par|avec){_HS}+)?"
+    rf"(?:\d|{_WORDS}|l['’]\s*unani|la\s+majorit)))"
 )
 _OUTCOME_FIRST = re.compile(
     r"(?:^|(?<=[.;:!?]\s))(?:[^\S\n]|[|*•>\-–—])*"
@@ -196,21 +223,29 @@ _OUTCOME_FIRST = re.compile(
 )
 _OUTCOME_PASSIVE = re.compile(
     r"(?<!\bqui\s)\b(?P<neg>n['’]\s*)?(?:(?:est|sont)(?:\s+(?:donc|pas))?"
-    r"|(?:a|ont)\s+(?:(?:donc|pas)\s+)?été)"
+    r"|(?:a|ont)\s+(?:(?:donc|pas)\s+)?été)(?:\s+unanimement)?"
     r"\s+(?P<word>adopt|approuv|valid|rejet|refus|repouss)[ée]e?s?\b"
     r"(?!\s+(?:le|du|en\s+date|lors)\b)",
     _FLAGS,
 )
 _OUTCOME_VERB = re.compile(
     r"\b(?:l[ea]\s+|l['’]\s*)?(?:conseil|assembl[ée]e|comit[ée]|bureau)\b[^.;\n]{0,80}?"
-    r"(?P<neg>\bne\s+|\bn['’])?\b(?P<word>adopte|approuve|valide|rejette|refuse)\b(?(neg)\s+pas\b)",
+    r"(?P<neg>\bne\s+|\bn['’])?(?:l['’]|la\s+|les?\s+)?"
+    r"\b(?P<word>adopte|approuve|valide|rejette|refuse)\b"
+    r"(?(neg)\s+pas\b)",
     _FLAGS,
 )
 _POSTPONED = re.compile(
-    r"\b(?:est|sont|a|ont)\s+(?:donc\s+)?(?:été\s+)?(?:report|ajourn|diff[ée]r)[ée]e?s?\b"
-    r"|(?:^|(?<=[.;:!?]\s))[^\S\n]*(?:report[ée]e?s?|ajourn[ée]e?s?)\b(?=[^\S\n]*(?:$|[.,;]|\s+(?:à|au)\s))",
+    r"\b(?:(?:est|sont|a|ont)\s+(?:donc\s+)?(?:été\s+)?"
+    r"|(?:point|question|dossier|sujet|vote|décision)s?\s+)(?:report|ajourn)[ée]e?s?\b"
+    r"|(?:^|(?<=[.;:!?]\s))[^\S\n]*(?:report|ajourn)[ée]e?s?\b"
+    r"(?=[^\S\n]*(?:$|[.,;]|\s+(?:à|au)\s))"
+    r"|\bsera\s+\w+[ée]e?\s+(?:au|lors\s+du|lors\s+de\s+la)\s+prochaine?\s+(?:conseil|séance)"
+    r"|\battendr\w*\s+(?:donc\s+)?(?:le|la)\s+prochaine?\s+(?:conseil|séance)",
     _FLAGS,
 )
+# "ce projet déjà voté à l'unanimité": a vote taken before, elsewhere.
+_PRIOR_VOTE = re.compile(r"\b(?:déjà|précédemment)\s+(?:été\s+)?(?:vot|adopt|approuv)\w*\s+\Z")
 _NO_VOTE = re.compile(
     r"\bpas\s+de\s+vote\b|\bsans\s+vote\b|\bne\s+donnen?t?\s+pas\s+lieu\s+[àa]\s+(?:un\s+)?vote\b"
     r"|\b(?:non|pas)\s+soumise?s?\s+au\s+vote\b",
@@ -218,7 +253,8 @@ _NO_VOTE = re.compile(
 )
 # A label that opens a statement, included in its span: "Vote :", "SCRUTIN", "Par :".
 _LABEL_BEFORE = re.compile(
-    r"(?<!\w)(?:vo[tr]e[^\S\n]*[;:]+|r[ée]sultats?(?:\s+du\s+vote)?[^\S\n]*:|scrutin|par[^\S\n]*:?)"
+    r"(?<!\w)(?:vo[tr]e[^\S\n]*[;:]+|r[ée]sultats?(?:\s+du\s+vote)?[^\S\n]*:"
+    r"|scrutin|par[^\S\n]*:?)"
     r"[^\S\n]*\n?[^\S\n]*\Z",
     re.IGNORECASE,
 )
@@ -228,27 +264,18 @@ _BLANK_LINE = re.compile(r"\n[\s|]*\n")
 _ALNUM = re.compile(r"[^\W_]")
 _SPACES = re.compile(r"[\s|]+")
 _MAX_GAP = 80  # "Madame X ne prend pas part au vote, le conseil ... décide à la majorité"
-# Words that any atom contains ("entio": abstention, absention); "pour" is tested apart.
-_TRIGGERS = (
-    "contre", "entio", "nppv", "prononc", "pas part", "particip", "unani", "majorit",
-    "adopt", "approuv", "valid", "rejet", "refus", "repouss", "report", "ajourn",
-    "différ", "differ", "vote", "vore", "voix", "scrutin",
-)  # fmt: skip
-_POUR_AFTER = re.compile(r"[^\S\n]*[:=]")
-_POUR_BEFORE = re.compile(rf"(?:[0-9]|\b(?:voix|votes?|aucune?|{_NUMBER_WORDS})\b){_SP}\Z")
-_BEFORE_TRIGGER = 80  # a count, a name or "Vote :" before the word, maybe a line above
-_AFTER_TRIGGER = 160  # the rest of the statement ("... DONT 9 PROCURATION(S)")
+# Words after which "pour" closes a count: "voix pour", "11 pour", "DEUX pour".
+_POUR_AFTER_WORDS = frozenset(
+    {"voix", "vote", "votes", "aucun", "aucune", "une", "zéro", "vingts", "cent", "cents"}
+).union(_UNITS, _TENS.values())
 
 
 # --- Atoms -------------------------------------------------------------------------
 
 _COUNT_SLOTS = ("for_", "against", "abstention", "not_voting")
-_STRONG_SLOTS = frozenset({*_COUNT_SLOTS, "unanimous", "not_voting_names"})
 _NEGATIVE_WORDS = ("rejet", "refus", "repouss")
 
 _Value: TypeAlias = int | bool | tuple[str, ...]
-
-
 _Windows: TypeAlias = list[tuple[int, int]]
 
 
@@ -267,32 +294,57 @@ def _count(word: str) -> int | None:
     return 0 if _fold(word).startswith("aucun") else parse_number(word)
 
 
-def _side(match: re.Match[str]) -> str:
-    """The Tally field named by the group that matched ("for_", "against", ...)."""
-    return next(slot for slot in _COUNT_SLOTS if match.group(slot) is not None)
-
-
 def _matches(pattern: re.Pattern[str], low: str, windows: _Windows) -> Iterator[re.Match[str]]:
     """The matches of `pattern` in each window of the lower-cased text."""
     for start, end in windows:
         yield from pattern.finditer(low, start, end)
 
 
-def _counts(low: str, windows: _Windows) -> Iterator[_Atom]:
-    """Counts attached to a vote word, before or after it, and "Vote : N votes"."""
-    for pattern in (_COUNT_AFTER, _COUNT_BEFORE):
-        for m in _matches(pattern, low, windows):
-            value = _count(m["num"])
-            if value is not None:
-                yield _Atom(m.start(), m.end(), _side(m), value)
-    for m in _matches(_BARE_VOTES, low, windows):
-        value = _count(m["num"])
-        if value is not None:
-            yield _Atom(m.start("num"), m.end(), "for_", value)
+def _counts(text: str, low: str, windows: _Windows) -> Iterator[_Atom]:
+    """Counts attached to a vote word, before or after it, and "dont N procurations".
+
+    A number belongs to one word only: "POUR : 12 contre" binds 12 to "pour".
+    """
+    taken: set[int] = set()
+    for m in _matches(_SIDE_WORD, low, windows):
+        found = _side_count(low, m) if not low[m.start() - 1 : m.start()].isalnum() else None
+        if found is not None and found[2] not in taken:
+            taken.add(found[2])
+            yield _Atom(found[0], found[1], _SLOT_BY_INITIAL[m[0][0]], found[3])
     for m in _matches(_PROXIES, low, windows):
         value = _count(m["num"])
-        if value is not None:
+        if value is not None and m.start("num") not in taken:
             yield _Atom(m.start(), m.end(), "proxies_counted", value)
+
+
+def _side_count(low: str, side: re.Match[str]) -> tuple[int, int, int, int] | None:
+    """The count of a vote word: (start, end, where its number starts, value)."""
+    label = _LABEL_COUNT.match(low, side.end())
+    if label is not None:  # "POUR : 84", "Voix pour : 12"
+        value = _count(label["num"])
+        voix = _VOTE_WORD_BEFORE.search(low, max(0, side.start() - 12), side.start())
+        start = voix.start() if voix else side.start()
+        return None if value is None else (start, label.end(), label.start("num"), value)
+    if _COLON_NEXT.match(low, side.end()):  # "84 ABSTENTION : 0": 84 is not abstentions
+        return None
+    if side[0] in ("pour", "contre") and not _SIDE_ENDS.match(low, side.end()):
+        return None
+    before = _COUNT_BEFORE_SIDE.search(low, max(0, side.start() - 48), side.start())
+    value = None if before is None else _count(before["num"])
+    if before is None or value is None:
+        return None
+    return before.start(), side.end(), before.start("num"), value
+
+
+def _votes_label(text: str, low: str, windows: _Windows) -> Iterator[_Atom]:
+    """ "Vote : 13 votes" (a count for) and "Pas de vote" (no vote)."""
+    for m in _matches(_BARE_VOTES, low, windows):
+        group = "num" if m["num"] is not None else "line_num"
+        value = _count(m[group])
+        if value is not None:
+            yield _Atom(m.start(group), m.end(), "for_", value)
+    for m in _matches(_NO_VOTE, low, windows):
+        yield _Atom(m.start(), m.end(), "no_vote", True)
 
 
 def _not_voting_names(text: str, low: str, windows: _Windows) -> Iterator[_Atom]:
@@ -315,22 +367,49 @@ def _clean_name(raw: str) -> str | None:
     return raw.strip() if len(raw.split()) >= 2 else None
 
 
-def _words(low: str, windows: _Windows) -> Iterator[_Atom]:
-    """Unanimity, majority, outcome, postponement and "no vote" written in words."""
+def _unanimity(text: str, low: str, windows: _Windows) -> Iterator[_Atom]:
+    """ "à l'unanimité" (True) and "à la majorité" (False).
+
+    "majorité" alone is no vote ("la majorité municipale"): it must follow "à la" or
+    a label's colon.
+    """
     for m in _matches(_UNANIMOUS, low, windows):
-        yield _Atom(m.start(), m.end(), "unanimous", True)
+        if m[0] == "unanimement" and not _is_voted_unanimously(low, m.start(), m.end()):
+            continue
+        before = _TO_THE.search(low, max(0, m.start() - 8), m.start())
+        yield _Atom(before.start() if before else m.start(), m.end(), "unanimous", True)
     for m in _matches(_MAJORITY, low, windows):
-        yield _Atom(m.start(), m.end(), "unanimous", False)
+        window = max(0, m.start() - 8)
+        before = _TO_THE.search(low, window, m.start()) or _AFTER_COLON.search(
+            low, window, m.start()
+        )
+        if before is not None:
+            start = m.start() if before.re is _AFTER_COLON else before.start()
+            yield _Atom(start, m.end(), "unanimous", False)
+
+
+def _is_voted_unanimously(low: str, start: int, end: int) -> bool:
+    """Whether "unanimement" qualifies a vote ("adopté unanimement"), not any consensus
+    ("des compétences unanimement reconnues")."""
+    return bool(
+        _VOTE_VERB_BEFORE.search(low, max(0, start - 30), start) or _VOTE_VERB_AFTER.match(low, end)
+    )
+
+
+def _outcomes(text: str, low: str, windows: _Windows) -> Iterator[_Atom]:
+    """ "ADOPTÉ", "est rejetée", "Le Conseil Adopte", "n'est pas approuvé"."""
     for pattern in (_OUTCOME_FIRST, _OUTCOME_PASSIVE, _OUTCOME_VERB):
         for m in _matches(pattern, low, windows):
-            adopted = not _fold(m["word"]).startswith(_NEGATIVE_WORDS)
+            adopted = not m["word"].startswith(_NEGATIVE_WORDS)
             negated = "neg" in pattern.groupindex and m["neg"] is not None
             start = m.start("word") if pattern is _OUTCOME_FIRST else m.start()
             yield _Atom(start, m.end(), "adopted", adopted != negated)
+
+
+def _postponements(text: str, low: str, windows: _Windows) -> Iterator[_Atom]:
+    """ "a été reporté", "Ajourné."."""
     for m in _matches(_POSTPONED, low, windows):
         yield _Atom(m.start(), m.end(), "postponed", True)
-    for m in _matches(_NO_VOTE, low, windows):
-        yield _Atom(m.start(), m.end(), "no_vote", True)
 
 
 def _is_cited(text: str, position: int) -> bool:
@@ -362,32 +441,32 @@ def _lower(text: str) -> str:
     return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)  # "İ" grows
 
 
-def _trigger_positions(low: str) -> Iterator[int]:
-    """Where a vote word occurs; "pour" only where it may close or open a count."""
-    for stem in _TRIGGERS:
-        position = low.find(stem)
-        while position >= 0:
-            yield position
-            position = low.find(stem, position + 1)
-    position = low.find("pour")
+def _find_all(low: str, stem: str) -> list[int]:
+    """Every position of `stem`; "pour" only where it may close or open a count."""
+    found: list[int] = []
+    position = low.find(stem)
     while position >= 0:
-        if _POUR_AFTER.match(low, position + 4) or _POUR_BEFORE.search(
-            low, max(0, position - 16), position
-        ):
-            yield position
-        position = low.find("pour", position + 1)
+        if stem != "pour" or _may_count(low, position):
+            found.append(position)
+        position = low.find(stem, position + 1)
+    return found
 
 
-def _windows(low: str) -> _Windows:
-    """Whole lines around the vote words, merged: the only places worth matching.
+def _may_count(low: str, position: int) -> bool:
+    """Whether the "pour" at `position` follows a number or "voix", or opens "POUR :"."""
+    if _COLON_NEXT.match(low, position + 4):
+        return True
+    before = low[max(0, position - 16) : position].split()
+    last = before[-1] if before else ""
+    return last[-1:].isdigit() or last.rsplit("-", 1)[-1] in _POUR_AFTER_WORDS
 
-    Python's regular expressions cost about a microsecond per character for all the
-    patterns together; scanning only near a vote word keeps a page well under 1 ms.
-    """
+
+def _windows(low: str, positions: list[int], before: int, after: int) -> _Windows:
+    """Whole lines from `before` characters before each position to `after` after, merged."""
     windows: list[tuple[int, int]] = []
-    for position in sorted(_trigger_positions(low)):
-        start = low.rfind("\n", 0, max(0, position - _BEFORE_TRIGGER)) + 1
-        end = low.find("\n", min(len(low), position + _AFTER_TRIGGER))
+    for position in sorted(positions):
+        start = low.rfind("\n", 0, max(0, position - before)) + 1
+        end = low.find("\n", min(len(low), position + after))
         end = len(low) if end < 0 else end
         if windows and start <= windows[-1][1] + 1:
             windows[-1] = (windows[-1][0], max(end, windows[-1][1]))
@@ -397,12 +476,42 @@ def _windows(low: str) -> _Windows:
 
 
 def _atoms(text: str) -> list[_Atom]:
-    """Every atom of the text, in reading order, without those of quoted votes."""
+    """Every atom of the text, in reading order, without those of quoted votes.
+
+    Run over a whole page, all the patterns together cost about a microsecond per
+    character in Python: each family of patterns runs only near its own words.
+    """
     low = _lower(text)
-    windows = _windows(low)
-    found = [*_counts(low, windows), *_not_voting_names(text, low, windows), *_words(low, windows)]
+    positions = {stem: _find_all(low, stem) for stem in _STEMS}
+    found: list[_Atom] = []
+    for extract, family_stems, before, after in _EXTRACTORS:
+        near = [p for stem in family_stems for p in positions[stem]]
+        if near:
+            found.extend(extract(text, low, _windows(low, near, before, after)))
     found.sort(key=lambda a: (a.start, a.end))
-    return [a for a in found if not _is_cited(text, a.start)]
+    return [
+        a
+        for a in found
+        if not _is_cited(text, a.start)
+        and not _PRIOR_VOTE.search(low, max(0, a.start - 30), a.start)
+    ]
+
+
+_Extractor: TypeAlias = Callable[[str, str, _Windows], Iterator[_Atom]]
+# Each family of atoms: the words that any of its atoms contains ("entio": abstention,
+# absention; "pour" only next to a number or a colon), and how far an atom may reach
+# before and after its word.
+_EXTRACTORS: tuple[tuple[_Extractor, tuple[str, ...], int, int], ...] = (
+    # "QUATRE-VINGT-DIX-NEUF voix\nPOUR" before; "... : 0\n\nDONT 9 PROCURATION(S)" after
+    (_counts, ("pour", "contre", "entio", "nppv", "prononc", "particip", "pas part"), 40, 60),
+    (_not_voting_names, ("pas part",), 10, 20),
+    (_votes_label, ("vote",), 10, 30),
+    (_unanimity, ("unani", "majorit"), 30, 60),  # "... des suffrages exprimés" after
+    # "Le conseil municipal, après en avoir délibéré, adopte" before
+    (_outcomes, ("adopt", "approuv", "valid", "rejet", "refus", "repouss"), 100, 40),
+    (_postponements, ("report", "ajourn", "prochain"), 60, 40),
+)
+_STEMS = frozenset(stem for _, stems, _, _ in _EXTRACTORS for stem in stems)
 
 
 # --- Statements --------------------------------------------------------------------
@@ -483,7 +592,13 @@ def is_vote(tally: Tally) -> bool:
     """
     return any(
         value is not None
-        for value in (tally.for_, tally.against, tally.abstention, tally.not_voting, tally.unanimous)
+        for value in (
+            tally.for_,
+            tally.against,
+            tally.abstention,
+            tally.not_voting,
+            tally.unanimous,
+        )
     ) or bool(tally.not_voting_names)
 
 
