@@ -148,9 +148,6 @@ def test_couthenans_proxy_without_a() -> None:
     assert _holders(_read(C0224)).get("Marc") == "Patrick"
 
 
-@pytest.mark.xfail(
-    strict=True, reason="« Maryline : absente non excusée » (nom puis statut) n'est pas encore lu"
-)
 def test_couthenans_name_then_status() -> None:
     assert "Maryline" in _names(_read(C0224), "absent")
 
@@ -255,8 +252,5 @@ def test_ocr_date_in_words_survives() -> None:
     assert str(_read(OCR1123).record.meeting.date) == "2023-11-17"
 
 
-@pytest.mark.xfail(
-    strict=True, reason="libellé « Procutations.: » déformé par l'OCR : procurations non lues"
-)
 def test_ocr_garbled_proxy_label() -> None:
     assert len(_holders(_read(OCR1121))) == 3

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from enum import StrEnum
 
 from registre.extracts.names import fold
@@ -66,6 +67,15 @@ _NO_PROXY = re.compile(r"\(\s*pas\s+de\s+pouvoir[^)]*\)|\(\s*sans\s+pouvoir\s*\)
 _SEPARATORS = re.compile(
     r"\s*[,;/]\s*|\s*[–—]+\s*|\s+-+\s*|\s*-+\s+|\s+et\s+(?=(?:M\.|Mme|Monsieur|Madame|[A-ZÀ-Ý]))"
 )
+_LABEL_WORDS = (
+    ("procurations", ListKind.PROXIES), ("procuration", ListKind.PROXIES), ("pouvoirs", ListKind.PROXIES),
+    ("presents", ListKind.PRESENT), ("absents", ListKind.ABSENT), ("excuses", ListKind.ABSENT),
+)  # fmt: skip
+_NOT_LABELS = {"president", "presidente", "presidence", "presentation", "absence", "procedure"}
+_NAME_STATUS = re.compile(
+    r"^(?P<name>[A-ZÀ-Ý][\w'’ -]{1,40}?)\s*:\s*(?P<status>(?:absente?s?|excus[ée]e?s?|pr[ée]sente?s?)(?:\s+non)?(?:\s+excus[ée]e?s?)?)\s*\.?$",
+    re.IGNORECASE,
+)
 _LOWER_OK = {
     "d", "d'", "van", "von", "da", "di", "del", "dos", "excuse", "excusee", "excuses", "excusees",
     "absent", "absente", "absents", "adjoint", "adjointe", "adjoints", "maire", "delegue",
@@ -102,7 +112,31 @@ def label_of(text: str) -> tuple[ListKind, int] | None:
         match = pattern.match(folded)
         if match:
             return kind, match.end()
+    return _garbled_label(folded)
+
+
+def _garbled_label(folded: str) -> tuple[ListKind, int] | None:
+    """A label misread by OCR ("Procutations.:"): one word close to a label, then ":"."""
+    match = re.match(r"^([a-z]{6,14})[\s.,;]*:", folded)
+    if not match or match[1] in _NOT_LABELS:
+        return None
+    for word, kind in _LABEL_WORDS:
+        if SequenceMatcher(None, match[1], word).ratio() >= 0.88:
+            return kind, match.end()
     return None
+
+
+def status_entries(lines: list[TextLine]) -> list[tuple[Entry, TextLine]]:
+    """Lines that give one member's status after the name ("Maryline : absente non excusée")."""
+    found = []
+    for line in lines:
+        match = _NAME_STATUS.match(line.text)
+        if match and _looks_like_names(match["name"]):
+            kind = (
+                ListKind.PRESENT if fold(match["status"]).startswith("present") else ListKind.ABSENT
+            )
+            found.append((Entry(kind, match["name"].strip()), line))
+    return found
 
 
 _STARTS_LABEL = re.compile(

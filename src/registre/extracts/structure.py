@@ -11,7 +11,14 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from registre.extracts import header
-from registre.extracts.attendance import Block, Entry, ListKind, entries, find_blocks
+from registre.extracts.attendance import (
+    Block,
+    Entry,
+    ListKind,
+    entries,
+    find_blocks,
+    status_entries,
+)
 from registre.extracts.changes import find_changes
 from registre.extracts.document import Document
 from registre.extracts.items import Item, find_items
@@ -153,6 +160,9 @@ def _attendance(reading: Reading, facts: MeetingFacts) -> Lists:
                 pending.append((entry, block))
     for entry, block in pending:
         _place(reading, lists, entry, span([reading.lines[block.label_line], *block.lines]))
+    for entry, line in status_entries(reading.lines):
+        target = lists.present if entry.kind is ListKind.PRESENT else lists.absent
+        _add_unique(reading, target, entry.name, entry.kind.value, span([line]))
     _pair_markers(reading, lists, pending)
     # "Absents excusés : X" and then "Procuration : X donne procuration à Y": one person, represented
     lists.absent = [m for m in lists.absent if m not in lists.represented]
