@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from functools import lru_cache
 from enum import StrEnum
 
 from registre.extracts.names import fold
@@ -62,6 +63,7 @@ _SUBSTITUTE = re.compile(
     r"^(?P<sub>.+?)\s*\(?\s*(?:remplace|rempla[çc]ant(?:e)?\s+de|suppl[ée]ant(?:e)?\s+de)\s+(?P<titular>[^)]+?)\s*\)?$",
     re.IGNORECASE,
 )
+_PROXY_WORDS = re.compile(r"pouvoir|procuration|mandat")
 _MARKER = re.compile(r"\(\s*(?:pr|p)\s*(?P<stars>\*+)\s*\)", re.IGNORECASE)
 _NO_PROXY = re.compile(r"\(\s*pas\s+de\s+pouvoir[^)]*\)|\(\s*sans\s+pouvoir\s*\)", re.IGNORECASE)
 _SEPARATORS = re.compile(
@@ -105,6 +107,7 @@ class Block:
     first_text: str = ""
 
 
+@lru_cache(maxsize=1 << 14)
 def label_of(text: str) -> tuple[ListKind, int] | None:
     """The list kind a line's label announces, and where the list text starts."""
     folded = fold(text)
@@ -149,6 +152,7 @@ _LINKS = {
 }  # fmt: skip
 
 
+@lru_cache(maxsize=1 << 14)
 def _looks_like_names(text: str) -> bool:
     """Whether a line can belong to a list of names: no digits, no sentence, mostly
     capitalised words; lower-case words only those that link names ("pouvoir à")."""
@@ -281,19 +285,23 @@ def _rejoin_split_names(found: list[Entry]) -> list[Entry]:
 
 
 def _entry(kind: ListKind, text: str) -> list[Entry]:
-    marker = _MARKER.search(text)
-    star = marker["stars"] if marker else None
-    text = _MARKER.sub("", text)
-    replaces = _SUBSTITUTE.match(text)
+    """One entry of a list; the regular expressions run only where their words are."""
+    low = fold(text)
+    star = None
+    if "*" in text:
+        marker = _MARKER.search(text)
+        star = marker["stars"] if marker else None
+        text = _MARKER.sub("", text)
+    replaces = _SUBSTITUTE.match(text) if "rempla" in low or "suppl" in low else None
     if replaces:  # "X remplace Y", "X (suppléant de Y)": X sits for the titular Y (L5211-6)
         return [
             Entry(ListKind.SUBSTITUTE, _strip_roles(replaces["sub"]), replaces["titular"].strip())
         ]
-    if _NO_PROXY.search(text):
+    if "pas de pouvoir" in low or "sans pouvoir" in low:
         return [Entry(ListKind.ABSENT, _strip_roles(_NO_PROXY.sub("", text)))]
-    proxy = _PROXY.match(text) or (
-        _REPRESENTED_BY.match(text) if kind is ListKind.PROXIES else None
-    )
+    proxy = _PROXY.match(text) if _PROXY_WORDS.search(low) else None
+    if proxy is None and kind is ListKind.PROXIES and " par " in low:
+        proxy = _REPRESENTED_BY.match(text)
     if proxy:
         return [
             Entry(ListKind.PROXIES, _strip_roles(proxy["giver"]), proxy["holder"].strip(), star)
@@ -302,5 +310,6 @@ def _entry(kind: ListKind, text: str) -> list[Entry]:
     return [Entry(kind, name, None, star)] if name else []
 
 
+@lru_cache(maxsize=1 << 14)
 def _strip_roles(text: str) -> str:
     return re.sub(r"\s+", " ", _ROLE_WORDS.sub("", text)).strip(" ,.-–")

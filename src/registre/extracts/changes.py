@@ -24,6 +24,7 @@ _EVENTS = (
     (ChangeKind.DEPARTURE, re.compile(rf"(?P<name>{_NAME})\s+(?:quitte|a\s+quitt[ée]|se\s+retire\s+de)\s+la\s+s[ée]ance|d[ée]part\s+de\s+(?P<name2>{_NAME})")),
     (ChangeKind.ARRIVAL, re.compile(rf"(?P<name>{_NAME})\s+(?:est\s+)?(?:arriv[ée]e?s?|rejoint\s+la\s+s[ée]ance|entre\s+en\s+s[ée]ance)\b|arriv[ée]e\s+de\s+(?P<name2>{_NAME})")),
 )  # fmt: skip
+_MAYBE = re.compile(r"arriv|quitt|part|rejoint|entre\s+en|retire", re.IGNORECASE)
 _LATER_DEPARTURE = re.compile(
     r"\bd[ée]part\s+(?:à|a)\s+\d", re.IGNORECASE
 )  # "arrivée à 18H45. Départ à 19H25."
@@ -63,6 +64,8 @@ def find_changes(reading: Reading, items: list[Item], numbers: list[str]) -> lis
 def _events(reading: Reading, owner: dict[int, str]) -> list[Event]:
     found: list[Event] = []
     for line in reading.lines:
+        if not _MAYBE.search(line.text):
+            continue
         for kind, pattern in _EVENTS:
             match = pattern.search(line.text)
             if not match:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from registre.record import Civility, Member
 
@@ -40,6 +41,7 @@ def _fold_table() -> dict[int, str]:
 _FOLD = _fold_table()
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """Lower case without accents, the same length as `text` (offsets carry over)."""
     if text.isascii():
@@ -47,6 +49,7 @@ def fold(text: str) -> str:
     return text.translate(_FOLD).lower()
 
 
+@lru_cache(maxsize=1 << 14)
 def slug(text: str) -> str:
     """An id made of ASCII letters, digits and hyphens."""
     return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
@@ -63,13 +66,18 @@ class PersonName:
     @property
     def key(self) -> str:
         """Order-insensitive comparison key: folded tokens, sorted."""
-        tokens = re.split(r"[\s\-'’.]+", fold(f"{self.first_name or ''} {self.last_name}"))
-        return " ".join(sorted(t for t in tokens if t))
+        return _key(self.first_name, self.last_name)
 
     @property
     def display(self) -> str:
         """'Prénom NOM'."""
         return f"{self.first_name} {self.last_name}" if self.first_name else self.last_name
+
+
+@lru_cache(maxsize=1 << 14)
+def _key(first: str | None, last: str) -> str:
+    tokens = re.split(r"[\s\-'’.]+", fold(f"{first or ''} {last}"))
+    return " ".join(sorted(t for t in tokens if t))
 
 
 def is_role(text: str) -> bool:
@@ -82,6 +90,7 @@ def _is_upper_word(word: str) -> bool:
     return len(letters) >= 2 and all(c.isupper() for c in letters)
 
 
+@lru_cache(maxsize=1 << 14)
 def parse_name(text: str) -> PersonName | None:
     """Split a printed name; None when the text holds no name."""
     text = re.sub(r"\s+", " ", text.replace("\u00a0", " ")).strip(" ,;.:*-–—()")

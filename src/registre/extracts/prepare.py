@@ -14,6 +14,7 @@ import re
 from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 from registre.extracts.document import Document, Line
 from registre.extracts.names import fold
@@ -45,6 +46,7 @@ class TextLine:
     source: Line
 
 
+@lru_cache(maxsize=1 << 14)
 def _clean(text: str) -> str:
     text = _SIGNATURE.sub("", text.translate(_LIGATURES))
     text = _BULLET.sub("", re.sub(r"^\s*\|\s*", "", text))  # a scan's column rule read as "|"
