@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
-from functools import lru_cache
 from enum import StrEnum
+from functools import lru_cache
 
 from registre.extracts.names import fold
 from registre.extracts.prepare import TextLine
