@@ -74,6 +74,7 @@ _LABEL_WORDS = (
     ("presents", ListKind.PRESENT), ("absents", ListKind.ABSENT), ("excuses", ListKind.ABSENT),
 )  # fmt: skip
 _NOT_LABELS = {"president", "presidente", "presidence", "presentation", "absence", "procedure"}
+_STATUS_WORD = re.compile(r"absent|excus|pr[ée]sent", re.IGNORECASE)
 _NAME_STATUS = re.compile(
     r"^(?P<name>[A-ZÀ-Ý][\w'’ -]{1,40}?)\s*:\s*(?P<status>(?:absente?s?|excus[ée]e?s?|pr[ée]sente?s?)(?:\s+non)?(?:\s+excus[ée]e?s?)?)\s*\.?$",
     re.IGNORECASE,
@@ -133,6 +134,8 @@ def status_entries(lines: list[TextLine]) -> list[tuple[Entry, TextLine]]:
     """Lines that give one member's status after the name ("Maryline : absente non excusée")."""
     found = []
     for line in lines:
+        if ":" not in line.text or not _STATUS_WORD.search(line.text):
+            continue
         match = _NAME_STATUS.match(line.text)
         if match and _looks_like_names(match["name"]):
             kind = (

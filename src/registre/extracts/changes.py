@@ -24,7 +24,7 @@ _EVENTS = (
     (ChangeKind.DEPARTURE, re.compile(rf"(?P<name>{_NAME})\s+(?:quitte|a\s+quitt[ée]|se\s+retire\s+de)\s+la\s+s[ée]ance|d[ée]part\s+de\s+(?P<name2>{_NAME})")),
     (ChangeKind.ARRIVAL, re.compile(rf"(?P<name>{_NAME})\s+(?:est\s+)?(?:arriv[ée]e?s?|rejoint\s+la\s+s[ée]ance|entre\s+en\s+s[ée]ance)\b|arriv[ée]e\s+de\s+(?P<name2>{_NAME})")),
 )  # fmt: skip
-_MAYBE = re.compile(r"arriv|quitt|part|rejoint|entre\s+en|retire", re.IGNORECASE)
+_MAYBE = re.compile(r"arriv|quitt|\bd[ée]part\b|rejoint|entre\s+en\s+s|se\s+retire", re.IGNORECASE)
 _LATER_DEPARTURE = re.compile(
     r"\bd[ée]part\s+(?:à|a)\s+\d", re.IGNORECASE
 )  # "arrivée à 18H45. Départ à 19H25."

@@ -145,7 +145,7 @@ def _gutter(lines: list[Line]) -> int | None:
     (pdftotext -layout), if most two-part lines agree on it."""
     starts: Counter[int] = Counter()
     for line in lines:
-        if _is_table_row(line.text):
+        if "   " not in line.text or _is_table_row(line.text):
             continue
         match = _TWO_COLUMNS.match(line.text)
         if match and match.end("left") < 45 and match.start("right") >= 20:

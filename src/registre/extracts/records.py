@@ -65,17 +65,18 @@ def _record(reading: Reading, item: Item, index: int, number: str) -> Deliberati
 
 
 def _act_id(reading: Reading, pointer: str) -> object | None:
-    printed = sorted({str(f.value) for f in header.act_ids(reading.text)})
+    found = header.act_ids(reading.text)
+    printed = sorted({str(f.value) for f in found})
     if len(printed) > 1:
         reading.doubt(
             f"{pointer}/act_id",
             f"Plusieurs identifiants d'acte imprimés ({', '.join(printed)}) ; le dernier est retenu.",
         )
-    return reading.note(f"{pointer}/act_id", header.act_id(reading.text))
+    return reading.note(f"{pointer}/act_id", found[-1] if found else None)
 
 
 def _single(reading: Reading) -> bool:
-    return "extrait du registre" in fold(reading.doc.text)
+    return "extrait du registre" in reading.text.folded
 
 
 def _subject(item: Item) -> tuple[str | None, str | None]:

@@ -22,7 +22,7 @@ from registre.extracts.attendance import (
 from registre.extracts.changes import find_changes
 from registre.extracts.document import Document
 from registre.extracts.items import Item, find_items
-from registre.extracts.names import fold, is_role, parse_name
+from registre.extracts.names import is_role, parse_name
 from registre.extracts.prepare import Text, TextLine, prepare
 from registre.extracts.reading import Reading, span
 from registre.extracts.records import deliberation_records
@@ -70,7 +70,7 @@ def structure(doc: Document) -> ReadResult:
     opening = replace(opening, changes=tuple(changes))
     record = MeetingRecord(
         collectivity=_collectivity(reading),
-        assembly=Assembly(kind=header.collectivity(doc.text)[2]),
+        assembly=Assembly(kind=header.collectivity(reading.text.raw)[2]),
         meeting=_with_members(reading, meeting),
         attendance=opening,
         deliberations=tuple(deliberations),
@@ -84,10 +84,10 @@ def structure(doc: Document) -> ReadResult:
 
 
 def _collectivity(reading: Reading) -> Collectivity:
-    name, kind, _ = header.collectivity(reading.doc.text)
+    name, kind, _ = header.collectivity(reading.text.raw)
     if name is None:
         reading.doubt("/collectivity/name", "Nom de la collectivité non trouvé dans le document.")
-    siren = next((m[1] for m in re.finditer(r"\b\d{3}-(\d{9})-\d{8}-", reading.doc.text)), None)
+    siren = next((m[1] for m in re.finditer(r"\b\d{3}-(\d{9})-\d{8}-", reading.text.raw)), None)
     return Collectivity(name=name, kind=kind, siren=siren)
 
 
@@ -312,9 +312,9 @@ def _body(reading: Reading) -> list[TextLine]:
 def _deliberations(
     reading: Reading, body: list[TextLine]
 ) -> tuple[list[Item], list[DeliberationRecord]]:
-    text = fold(reading.doc.text)
+    text = reading.text.folded
     single = "extrait du registre" in text or "extrait du proces" in text
     items: list[Item] = find_items(body, single)
-    number = _NUMBER.search(reading.doc.text)
+    number = _NUMBER.search(reading.text.raw)
     printed = re.sub(r"\s+", " ", number[1]) if number and single else None
     return items, deliberation_records(reading, items, printed)
