@@ -169,7 +169,7 @@ def _status(findings: Sequence[Finding]) -> int:
 
 def run_check(args: argparse.Namespace) -> int:
     """`registre check`: check a record file, or a published document, and report."""
-    from registre.cli_read import load_checked  # noqa: PLC0415 (cli_read imports this module)
+    from registre.cli_document import load_checked  # noqa: PLC0415 (it imports this module)
 
     record, stated = load_checked(args.file)
     history = [load_record(path) for path in args.history]

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from cli_helpers import demo_data
 
-from registre import cli, cli_read
+from registre import cli, cli_batch
 from registre.extracts import read
 from registre.extracts.output import KEYS, read_schema, read_schema_text, result_data
 from registre.record import loads, to_data
@@ -365,11 +365,11 @@ def test_empty_folder(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> Non
     assert "aucun document à lire" in err
 
 
-def crash_on_marked_files(job: cli_read.Job) -> dict[str, Any]:
+def crash_on_marked_files(job: cli_batch.Job) -> dict[str, Any]:
     """A worker that dies (as a native crash would) on files whose name says so."""
     if "plantage" in job[0]:
         os._exit(3)
-    return cli_read.read_entry(job)
+    return cli_batch.read_entry(job)
 
 
 def test_a_document_that_kills_its_worker(
@@ -379,7 +379,7 @@ def test_a_document_that_kills_its_worker(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     shutil.copy(DIJON, corpus / "plantage.txt")
-    monkeypatch.setattr(cli_read, "read_entry", crash_on_marked_files)
+    monkeypatch.setattr(cli_batch, "read_entry", crash_on_marked_files)
     out_file = tmp_path / "resultats.jsonl"
     status, out, _ = run(capsys, "read", corpus, "-o", out_file, "--workers", "2")
     assert status == 0
