@@ -53,3 +53,24 @@ def test_proxy_to_the_mayor_by_his_role() -> None:
         ("marie-leroy", "jean-dupont")
     ]
     assert any("fonction" in d.reason for d in result.doubts)
+
+
+def test_holder_written_with_initials_and_another_case() -> None:
+    text = (
+        "Séance du 3 mars 2024\nPrésents : Jean-Pierre DUPONT, Anne MARTIN, Paul DURAND.\n"
+        "Procurations : Marie LEROY donne pouvoir à J.-P. Dupont ; Luc PETIT donne pouvoir à anne martin.\n"
+        "1/ Budget\nAdopté à l'unanimité.\n"
+    )
+    result = read_text(text)
+    pairs = [(p.giver, p.holder) for p in result.record.attendance.proxies]
+    assert pairs == [("marie-leroy", "jean-pierre-dupont"), ("luc-petit", "anne-martin")]
+    assert len(result.record.meeting.members) == 5  # no member invented for the other spellings
+
+
+def test_name_surname_first_and_particles() -> None:
+    text = (
+        "Séance du 3 mars 2024\nPrésents : M. DE SAINT JOUAN Cédric, Mme CARRELET DE LOISY Anne, M.DURAND Paul.\n"
+        "1/ Budget\nAdopté à l'unanimité.\n"
+    )
+    names = {m.display_name for m in read_text(text).record.meeting.members}
+    assert names == {"Cédric DE SAINT JOUAN", "Anne CARRELET DE LOISY", "Paul DURAND"}

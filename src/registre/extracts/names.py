@@ -86,6 +86,8 @@ def is_role(text: str) -> bool:
 
 
 def _is_upper_word(word: str) -> bool:
+    if "." in word:  # initials ("J.-P.") are a first name, never a surname
+        return False
     letters = [c for c in word if c.isalpha()]
     return len(letters) >= 2 and all(c.isupper() for c in letters)
 
