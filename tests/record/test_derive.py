@@ -107,3 +107,24 @@ def test_rules_use_derived_attendance_when_the_item_has_none() -> None:
         isinstance(i, DeliberationRecord) and i.attendance is not None for i in filled.deliberations
     )
     assert check(filled) == findings
+
+
+def test_titular_arriving_takes_back_the_seat_from_the_substitute() -> None:
+    record = _three_items(
+        AttendanceChange(
+            member="catherine-victor",
+            change=ChangeKind.SUBSTITUTE_SITS,
+            from_item="2023_001",
+            holder="sub",
+        ),
+        AttendanceChange(
+            member="catherine-victor", change=ChangeKind.DEPARTURE, from_item="2023_002"
+        ),
+        AttendanceChange(
+            member="catherine-victor", change=ChangeKind.ARRIVAL, from_item="2023_003"
+        ),
+    )
+    atts = item_attendances(record)
+    assert [s.substitute for s in atts["2023_001"].substitutes] == ["sub"]
+    assert atts["2023_003"].substitutes == ()
+    assert _statuses(record, "catherine-victor") == ["present", "absent", "present"]

@@ -455,6 +455,20 @@ PERTURBATIONS: list[tuple[str, Perturb, set[tuple[Code, Severity]]]] = [
         BASE | {(Code.INTERESTED_MEMBER_VOTED, E)},
     ),
     (
+        "a stranger as rapporteur",
+        lambda r: with_item(r, rapporteur="jean-dupont"),
+        BASE | {(Code.MEMBER_NOT_IN_OFFICE, E)},
+    ),
+    (
+        "a secret ballot asked by 23 present and 2 absent members (a third needs 25 present)",
+        lambda r: with_vote(
+            r,
+            mode=VoteMode.SHOW_OF_HANDS,
+            secret_requested_by=("catherine-victor", "frederic-goulier", *_requesters(23)(r)),
+        ),
+        BASE,
+    ),
+    (
         "holder of no proxy made absent",
         lambda r: move(r, plain_present(r, 1), "present", "absent"),
         BASE | {(Code.TALLY_EXCEEDS_VOTERS, E)},

@@ -43,6 +43,7 @@ class _State:
         member, kind = change.member, change.change
         if kind in (ChangeKind.ARRIVAL, ChangeKind.PROXY_ENDS_ON_ARRIVAL):
             self.proxies.pop(member, None)
+            self.substitutes.pop(member, None)  # the titular takes back their seat
             self.status[member] = S.PRESENT
         elif kind is ChangeKind.DEPARTURE:
             self.status[member] = S.ABSENT

@@ -133,6 +133,8 @@ def item_references(ctx: ItemContext) -> Iterator[tuple[MemberId, str]]:
             yield proxy.holder, f"/attendance/proxies/{i}/holder"
     for i, member in enumerate(ctx.item.interested):
         yield member, f"/interested/{i}"
+    if ctx.item.rapporteur is not None:
+        yield ctx.item.rapporteur, "/rapporteur"
     if vote is not None:
         for i, named in enumerate(vote.named_votes):
             yield named.member, f"/vote/named_votes/{i}/member"

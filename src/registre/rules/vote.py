@@ -135,7 +135,10 @@ def _tie(ctx: ItemContext, vote: Vote, outcome: Outcome) -> Iterator[Finding]:
 
 def _requested(ctx: ItemContext, requesters: tuple[str, ...], share: int) -> bool:
     present = ctx.count("present")
-    return bool(requesters) and present is not None and len(set(requesters)) * share >= present
+    listed = ctx.members("present")
+    # only members present for the item can ask for a ballot (a fraction of those present)
+    asking = set(requesters) & set(listed) if listed is not None else set(requesters)
+    return bool(asking) and present is not None and len(asking) * share >= present
 
 
 def check_ballot_mode(ctx: ItemContext, vote: Vote) -> Iterator[Finding]:
