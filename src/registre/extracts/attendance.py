@@ -66,9 +66,11 @@ _SUBSTITUTE = re.compile(
 _PROXY_WORDS = re.compile(r"pouvoir|procuration|mandat")
 _MARKER = re.compile(r"\(\s*(?:pr|p)\s*(?P<stars>\*+)\s*\)", re.IGNORECASE)
 _NO_PROXY = re.compile(r"\(\s*pas\s+de\s+pouvoir[^)]*\)|\(\s*sans\s+pouvoir\s*\)", re.IGNORECASE)
-_SEPARATORS = re.compile(
-    r"\s*[,;/]\s*|\s*[–—]+\s*|\s+-+\s*|\s*-+\s+|\s+et\s+(?=(?:M\.|Mme|Monsieur|Madame|[A-ZÀ-Ý]))"
-)
+# separators lead with a literal so the split does not try a pattern at every space;
+# the parts are stripped afterwards ("JUVIN - Catherine", "UPPHOFF- Philippe", "A, B")
+_SEPARATORS = re.compile(r"[,;/–—]+|\s-+|-+\s|\set\s+(?=(?:M\.|Mme|Monsieur|Madame|[A-ZÀ-Ý]))")
+_BROKEN_NAME = re.compile(r"(\w)-[ \t]*\n+\s*")
+_WRAPPED_NAME = re.compile(r"([a-zà-ÿ])[ \t]*\n(?=[ \t]*[A-ZÀ-Ý]{2,})")
 _LABEL_WORDS = (
     ("procurations", ListKind.PROXIES), ("procuration", ListKind.PROXIES), ("pouvoirs", ListKind.PROXIES),
     ("presents", ListKind.PRESENT), ("absents", ListKind.ABSENT), ("excuses", ListKind.ABSENT),
@@ -254,18 +256,21 @@ def entries(block: Block) -> tuple[list[Entry], list[str]]:
     """The entries of a list, and the problems met (empty slots)."""
     texts = ([block.first_text] if block.first_text else []) + [ln.text for ln in block.lines]
     raw = "\n".join(texts)
-    raw = re.sub(r"(?<=\w)-[ \t]*\n+\s*", "-", raw)  # a name broken after its hyphen
+    if "-\n" in raw or "- \n" in raw:
+        raw = _BROKEN_NAME.sub(r"\1-", raw)  # a name broken after its hyphen
     newline_separates = raw.count(",") < 2 and raw.count(";") < 2
     if newline_separates:
         # a line ending on a first name ("Alessandra") wraps its name onto the next line
-        raw = re.sub(r"(?<=[a-zà-ÿ])[ \t]*\n(?=[ \t]*[A-ZÀ-Ý]{2,})", " ", raw)
+        raw = _WRAPPED_NAME.sub(r"\1 ", raw)
     raw = raw.replace("\n", " ; " if newline_separates else " ")
     raw = re.sub(r"\((?:[^()]*)\)", lambda m: m[0].replace(",", " ").replace("/", " "), raw)
     parts = re.split(_SEPARATORS, raw)
     problems = []
     out: list[Entry] = []
     for index, raw_part in enumerate(parts):
-        part = re.sub(r"^et\s+", "", raw_part.strip(" .:"))
+        part = raw_part.strip().strip(" .:")
+        if part.startswith("et "):
+            part = part[3:].strip()
         if not part:
             if 0 < index < len(parts) - 1 and not newline_separates:
                 problems.append("un nom est vide entre deux virgules")

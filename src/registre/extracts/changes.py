@@ -24,7 +24,7 @@ _EVENTS = (
     (ChangeKind.DEPARTURE, re.compile(rf"(?P<name>{_NAME})\s+(?:quitte|a\s+quitt[ée]|se\s+retire\s+de)\s+la\s+s[ée]ance|d[ée]part\s+de\s+(?P<name2>{_NAME})")),
     (ChangeKind.ARRIVAL, re.compile(rf"(?P<name>{_NAME})\s+(?:est\s+)?(?:arriv[ée]e?s?|rejoint\s+la\s+s[ée]ance|entre\s+en\s+s[ée]ance)\b|arriv[ée]e\s+de\s+(?P<name2>{_NAME})")),
 )  # fmt: skip
-_MAYBE = re.compile(r"arriv|quitt|\bd[ée]part\b|rejoint|entre\s+en\s+s|se\s+retire", re.IGNORECASE)
+_MAYBE = re.compile(r"arriv|quitt|\bdepart\b|rejoint|entre\s+en\s+s|se\s+retire")  # on folded text
 _LATER_DEPARTURE = re.compile(
     r"\bd[ée]part\s+(?:à|a)\s+\d", re.IGNORECASE
 )  # "arrivée à 18H45. Départ à 19H25."
@@ -63,9 +63,12 @@ def find_changes(reading: Reading, items: list[Item], numbers: list[str]) -> lis
 
 def _events(reading: Reading, owner: dict[int, str]) -> list[Event]:
     found: list[Event] = []
-    for line in reading.lines:
-        if not _MAYBE.search(line.text):
-            continue
+    text = reading.text
+    # one pass over the whole text finds the few lines worth the costly patterns
+    candidates = {
+        id(ln): ln for m in _MAYBE.finditer(text.folded) for ln in text.slice(m.start(), m.end())
+    }
+    for line in candidates.values():
         for kind, pattern in _EVENTS:
             match = pattern.search(line.text)
             if not match:
