@@ -38,6 +38,9 @@ _COUNTS = {
         r"(?:votants\s*:?\s*(\d{1,3})|pris\s+part\s+a\s+la\s+deliberation\s*:?\s*(\d{1,3}))"
     ),
 }
+_IN_WORDS_ANCHOR = re.compile(
+    r"l[’']an\s+deux\s+mille|\ble\s+\w+(?:[\s-]\w+)?\s+\w+\s+deux\s+mille"
+)
 _DATE_ANCHORS = re.compile(
     r"seance\s+(?:publique\s+)?d[ue]|l[’']an\s+deux\s+mille|\ble\s+\w+(?:[\s-]\w+)?\s+\w+\s+deux\s+mille|s[’']est\s+reuni|conseil\s+municipal\s+du"
 )
@@ -67,11 +70,7 @@ def _date_after(text: Text, anchors: re.Pattern[str], reach: int) -> Found | Non
 def meeting_date(text: Text) -> Found | None:
     """The date of the meeting: "Séance du ...", "L'an ... le ...", "réuni ... le ..."."""
     # a date written in words survives OCR better than "Séance du {7 novembre"
-    in_words = _date_after(
-        text,
-        re.compile(r"l[’']an\s+deux\s+mille|\ble\s+\w+(?:[\s-]\w+)?\s+\w+\s+deux\s+mille"),
-        160,
-    )
+    in_words = _date_after(text, _IN_WORDS_ANCHOR, 160) if "deux mille" in text.folded else None
     met = _date_after(text, re.compile(r"s[’']est\s+(?:legalement\s+)?reuni"), 160)
     return in_words or met or _date_after(text, _DATE_ANCHORS, 160) or _early_date(text)
 
@@ -114,11 +113,14 @@ def _clean_officer(name: str) -> str | None:
 
 def president(text: Text) -> Found | None:
     """Who presides, as printed ("Président : Monsieur X", "sous la présidence de X")."""
-    # a name may wrap onto the next line ("Monsieur le\nMaire, Philippe Saurel"); same length
-    match = _PRESIDENT.search(re.sub(r"(?<!\n)\n(?!\n)", " ", text.raw))
-    if not match or not (name := _clean_officer(match["name"])):
-        return None
-    return _found(text, name, match.start(), match.end())
+    for anchor in re.finditer(r"presiden", text.folded):
+        start = max(0, anchor.start() - 20)
+        # a name may wrap onto the next line ("Monsieur le\nMaire, Philippe Saurel"); same length
+        window = re.sub(r"(?<!\n)\n(?!\n)", " ", text.raw[start : anchor.end() + 250])
+        match = _PRESIDENT.search(window)
+        if match and (name := _clean_officer(match["name"])):
+            return _found(text, name, start + match.start(), start + match.end())
+    return None
 
 
 def secretaries(text: Text) -> Found | None:

@@ -32,6 +32,14 @@ class Reading:
     events: list[LifecycleEvent] = field(default_factory=list)
     blocks: list[Block] = field(default_factory=list)
     president_id: str | None = None
+    act_ids: list[header.Found] | None = None
+
+    def printed_act_ids(self) -> list[header.Found]:
+        """The act identifiers the document prints (searched once)."""
+        if self.act_ids is None:
+            self.act_ids = header.act_ids(self.text)
+        return self.act_ids
+
     text: Text = field(default_factory=lambda: Text([], "", "", []))
 
     def note(self, pointer: str, found: header.Found | None) -> object | None:

@@ -65,7 +65,7 @@ def _record(reading: Reading, item: Item, index: int, number: str) -> Deliberati
 
 
 def _act_id(reading: Reading, pointer: str) -> object | None:
-    found = header.act_ids(reading.text)
+    found = reading.printed_act_ids()
     printed = sorted({str(f.value) for f in found})
     if len(printed) > 1:
         reading.doubt(
@@ -164,8 +164,8 @@ def _outcome(item: Item) -> Outcome | None:
 
 def _lifecycle(reading: Reading, number: str) -> None:
     """Transmission and publication printed on an extract, as lifecycle events."""
-    act = header.act_id(reading.text)
-    act_id = str(act.value) if act else None
+    ids = reading.printed_act_ids()
+    act_id = str(ids[-1].value) if ids else None
     printed = (
         (EventKind.TRANSMITTED, r"envoi\s+(?:en\s+)?pr[eé]fecture|transmis\w*\s+(?:en|a\s+la)\s+pr[eé]fecture|envoye\s+en\s+prefecture"),
         (EventKind.ACKNOWLEDGED, r"reception\s+en\s+prefecture|recu\s+en\s+prefecture"),

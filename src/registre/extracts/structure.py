@@ -29,8 +29,10 @@ from registre.extracts.records import deliberation_records
 from registre.extracts.result import ReadResult, Span, Unread
 from registre.record import (
     Assembly,
+    AssemblyKind,
     Attendance,
     Collectivity,
+    CollectivityKind,
     DeclaredCounts,
     DeliberationRecord,
     Meeting,
@@ -68,9 +70,10 @@ def structure(doc: Document) -> ReadResult:
     numbers = [d.number for d in deliberations]
     changes = [c for c in find_changes(reading, items, numbers) if c.from_item in numbers]
     opening = replace(opening, changes=tuple(changes))
+    collectivity = _collectivity(reading)
     record = MeetingRecord(
-        collectivity=_collectivity(reading),
-        assembly=Assembly(kind=header.collectivity(reading.text.raw)[2]),
+        collectivity=collectivity,
+        assembly=Assembly(kind=_assembly_kind(collectivity)),
         meeting=_with_members(reading, meeting),
         attendance=opening,
         deliberations=tuple(deliberations),
@@ -81,6 +84,11 @@ def structure(doc: Document) -> ReadResult:
         provenance=tuple(sorted(reading.provenance.items())), doubts=tuple(reading.doubts),
         unread=tuple(reading.unread), events=tuple(reading.events),
     )  # fmt: skip
+
+
+def _assembly_kind(collectivity: Collectivity) -> AssemblyKind:
+    syndicat = collectivity.kind is CollectivityKind.SYNDICAT
+    return AssemblyKind.COMITE_SYNDICAL if syndicat else AssemblyKind.CONSEIL
 
 
 def _collectivity(reading: Reading) -> Collectivity:
