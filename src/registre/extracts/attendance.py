@@ -69,8 +69,9 @@ _NO_PROXY = re.compile(r"\(\s*pas\s+de\s+pouvoir[^)]*\)|\(\s*sans\s+pouvoir\s*\)
 # separators lead with a literal so the split does not try a pattern at every space;
 # the parts are stripped afterwards ("JUVIN - Catherine", "UPPHOFF- Philippe", "A, B")
 _SEPARATORS = re.compile(r"[,;/–—]+|\s-+|-+\s|\set\s+(?=(?:M\.|Mme|Monsieur|Madame|[A-ZÀ-Ý]))")
-_BROKEN_NAME = re.compile(r"(\w)-[ \t]*\n+\s*")
-_WRAPPED_NAME = re.compile(r"([a-zà-ÿ])[ \t]*\n(?=[ \t]*[A-ZÀ-Ý]{2,})")
+_BROKEN_NAME = re.compile(r"-[ \t]*\n\s*")  # patterns start with a literal: fast to scan
+_WRAPPED_NAME = re.compile(r"\n(?=[ \t]*[A-ZÀ-Ý]{2,})")
+_PLAIN_SEPARATORS = re.compile(r"[,;/–—]+")
 _LABEL_WORDS = (
     ("procurations", ListKind.PROXIES), ("procuration", ListKind.PROXIES), ("pouvoirs", ListKind.PROXIES),
     ("presents", ListKind.PRESENT), ("absents", ListKind.ABSENT), ("excuses", ListKind.ABSENT),
@@ -256,15 +257,19 @@ def entries(block: Block) -> tuple[list[Entry], list[str]]:
     """The entries of a list, and the problems met (empty slots)."""
     texts = ([block.first_text] if block.first_text else []) + [ln.text for ln in block.lines]
     raw = "\n".join(texts)
-    if "-\n" in raw or "- \n" in raw:
-        raw = _BROKEN_NAME.sub(r"\1-", raw)  # a name broken after its hyphen
+    if "-\n" in raw or "- \n" in raw:  # a name broken after its hyphen ("JUILLARD-")
+        raw = _BROKEN_NAME.sub(lambda m: "-" if raw[m.start() - 1].isalnum() else m[0], raw)
     newline_separates = raw.count(",") < 2 and raw.count(";") < 2
     if newline_separates:
         # a line ending on a first name ("Alessandra") wraps its name onto the next line
-        raw = _WRAPPED_NAME.sub(r"\1 ", raw)
+        raw = _WRAPPED_NAME.sub(lambda m: " " if raw[m.start() - 1].islower() else m[0], raw)
     raw = raw.replace("\n", " ; " if newline_separates else " ")
     raw = re.sub(r"\((?:[^()]*)\)", lambda m: m[0].replace(",", " ").replace("/", " "), raw)
-    parts = re.split(_SEPARATORS, raw)
+    parts = [
+        piece
+        for chunk in _PLAIN_SEPARATORS.split(raw)
+        for piece in (_SEPARATORS.split(chunk) if "-" in chunk or " et " in chunk else (chunk,))
+    ]
     problems = []
     out: list[Entry] = []
     for index, raw_part in enumerate(parts):
