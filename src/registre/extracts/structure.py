@@ -95,7 +95,8 @@ def _collectivity(reading: Reading) -> Collectivity:
     name, kind, _ = header.collectivity(reading.text.raw)
     if name is None:
         reading.doubt("/collectivity/name", "Nom de la collectivité non trouvé dans le document.")
-    siren = next((m[1] for m in re.finditer(r"\b\d{3}-(\d{9})-\d{8}-", reading.text.raw)), None)
+    ids = reading.printed_act_ids()  # "034-213401722-20140405-...": the SIREN is the 2nd part
+    siren = str(ids[0].value).split("-")[1] if ids else None
     return Collectivity(name=name, kind=kind, siren=siren)
 
 
