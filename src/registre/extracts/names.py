@@ -136,11 +136,34 @@ def _compatible_first(a: str, b: str) -> bool:
 class Roster:
     """The members a document names, one id per person."""
 
-    members: dict[str, Member] = field(default_factory=dict)
+    people: dict[str, PersonName] = field(default_factory=dict)
+    substitutes: dict[str, str] = field(default_factory=dict)
     keys: dict[str, str] = field(default_factory=dict)
     folded: dict[str, tuple[str, str]] = field(default_factory=dict)
     by_last: dict[str, list[str]] = field(default_factory=dict)
     by_first: dict[str, list[str]] = field(default_factory=dict)
+    built: dict[str, Member] | None = None
+
+    @property
+    def members(self) -> dict[str, Member]:
+        """The members by id (built when asked: most readings ask once, at the end)."""
+        if self.built is None or len(self.built) != len(self.people):
+            self.built = {
+                member_id: Member(
+                    id=member_id,
+                    last_name=name.last_name,
+                    first_name=name.first_name,
+                    civility=name.civility,
+                    substitute_for=self.substitutes.get(member_id),
+                )
+                for member_id, name in self.people.items()
+            }
+        return self.built
+
+    def mark_substitute(self, member_id: str, titular: str) -> None:
+        """Record that `member_id` is the substitute of `titular` (L5211-6)."""
+        self.substitutes[member_id] = titular
+        self.built = None
 
     def find(self, name: PersonName) -> str | None:
         """The id of the member this name designates, if already known."""
@@ -168,14 +191,9 @@ class Roster:
             return known
         base = slug(name.display) or "membre"
         member_id, n = base, 2
-        while member_id in self.members:
+        while member_id in self.people:
             member_id, n = f"{base}-{n}", n + 1
-        self.members[member_id] = Member(
-            id=member_id,
-            last_name=name.last_name,
-            first_name=name.first_name,
-            civility=name.civility,
-        )
+        self.people[member_id] = name
         self.keys[name.key] = member_id
         last, first = fold(name.last_name), fold(name.first_name or "")
         self.folded[member_id] = (last, first)

@@ -223,8 +223,7 @@ def _substitute(reading: Reading, lists: Lists, entry: Entry, where: Span) -> No
     if titular is None or name is None:
         return
     substitute = reading.roster.add(name)
-    member = reading.roster.members[substitute]
-    reading.roster.members[substitute] = replace(member, substitute_for=titular)
+    reading.roster.mark_substitute(substitute, titular)
     if substitute in lists.present:  # listed as present under their own name too
         lists.present.remove(substitute)
     lists.substitutes.append(Substitution(titular=titular, substitute=substitute))
