@@ -23,6 +23,7 @@ missing (exit 2). `--quick` takes one repeat and 12 of the PDFs.
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import os
 import shutil
@@ -109,9 +110,16 @@ def best_run(fn: Callable[[], object], repeat: int) -> Timing:
     """The best of `repeat` single runs of a long batch (wall and CPU kept apart)."""
     wall = cpu = float("inf")
     for _ in range(repeat):
-        wall0, cpu0 = _clocks()
-        fn()
-        wall1, cpu1 = _clocks()
+        # as timeit does: the collector's passes depend on what else the process holds
+        # (pdfplumber's modules here), not on the code measured
+        gc.collect()
+        gc.disable()
+        try:
+            wall0, cpu0 = _clocks()
+            fn()
+            wall1, cpu1 = _clocks()
+        finally:
+            gc.enable()
         wall, cpu = min(wall, wall1 - wall0), min(cpu, max(cpu1 - cpu0, 1e-9))
     return Timing(wall, cpu)
 
