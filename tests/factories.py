@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 from importlib import resources
+from typing import Any
 
 from registre.record import (
     Attendance,
@@ -22,6 +23,7 @@ from registre.record import (
 )
 
 DEMO_FILE = "dijon-2023-11-23.json"
+DELETE = object()  # as a value for set_pointer: remove the key
 
 
 def dijon_text() -> str:
@@ -123,3 +125,15 @@ def create_member(member_id: str, last_name: str, **fields: object) -> Member:
 def earlier_meeting(record: MeetingRecord, day: date) -> MeetingRecord:
     """The same meeting, moved to an earlier date (for proxies' history)."""
     return with_meeting(record, date=day, convocation_date=None)
+
+
+def set_pointer(data: Any, pointer: str, value: object) -> None:
+    """Set (or, with DELETE, remove) the value at a JSON pointer such as '/meeting/date'."""
+    *parents, last = pointer.lstrip("/").split("/")
+    for part in parents:
+        data = data[int(part)] if isinstance(data, list) else data[part]
+    key: Any = int(last) if isinstance(data, list) else last
+    if value is DELETE:
+        del data[key]
+    else:
+        data[key] = value

@@ -1,4 +1,4 @@
-"""Helpers of the CLI tests: the demo record as plain data, and JSON-pointer edits."""
+"""Helpers of the CLI tests: the demo record as plain data (pointer edits live in factories)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-DELETE = object()  # as a value in a perturbation: remove the key
+from factories import DELETE, set_pointer  # re-exported for the CLI tests
 
 RecordFactory = Callable[..., Path]
 
@@ -20,13 +20,4 @@ def demo_data() -> dict[str, Any]:
     return data
 
 
-def set_pointer(data: Any, pointer: str, value: object) -> None:
-    """Set (or, with DELETE, remove) the value at a JSON pointer such as '/meeting/date'."""
-    *parents, last = pointer.lstrip("/").split("/")
-    for part in parents:
-        data = data[int(part)] if isinstance(data, list) else data[part]
-    key: Any = int(last) if isinstance(data, list) else last
-    if value is DELETE:
-        del data[key]
-    else:
-        data[key] = value
+__all__ = ["DELETE", "RecordFactory", "demo_data", "set_pointer"]

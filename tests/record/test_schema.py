@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from factories import DELETE, set_pointer
 from registre.errors import RecordFormatError
 from registre.record import loads
 from registre.record.schema import json_schema, json_schema_text
@@ -239,8 +240,6 @@ def test_schema_validates_lifecycle_events(schema: dict[str, Any]) -> None:
     ]
 
 
-DELETE = object()
-
 # (what is wrong, JSON pointer changed, new value or DELETE, the expected error)
 _BROKEN: list[tuple[str, str, Any, str]] = [
     ("missing required key", "/meeting/date", DELETE, "/meeting/date: manquant"),
@@ -264,15 +263,7 @@ _BROKEN: list[tuple[str, str, Any, str]] = [
 def _broken(demo: dict[str, Any], pointer: str, value: Any) -> dict[str, Any]:
     """A copy of `demo` with the value at `pointer` replaced (or deleted)."""
     doc = copy.deepcopy(demo)
-    *parents, last = pointer[1:].split("/")
-    node: Any = doc
-    for part in parents:
-        node = node[int(part)] if isinstance(node, list) else node[part]
-    key: Any = int(last) if isinstance(node, list) else last
-    if value is DELETE:
-        del node[key]
-    else:
-        node[key] = value
+    set_pointer(doc, pointer, value)
     return doc
 
 
