@@ -123,6 +123,13 @@ def parse_name(text: str) -> PersonName | None:
     return PersonName(civility, " ".join(words[:-1]), words[-1])
 
 
+@lru_cache(maxsize=1 << 14)
+def _folded(first: str | None, last: str) -> tuple[str, str, str]:
+    """Folded last name, folded first name, and the last name with spaces for hyphens."""
+    folded_last = fold(last)
+    return folded_last, fold(first or ""), folded_last.replace("-", " ")
+
+
 def _compatible_first(a: str, b: str) -> bool:
     """Same first name, or one is missing, or one is the other's initial ("J.-P.")."""
     if not a or not b or a == b:
@@ -167,14 +174,12 @@ class Roster:
 
     def find(self, name: PersonName) -> str | None:
         """The id of the member this name designates, if already known."""
-        if name.key in self.keys:
-            return self.keys[name.key]
-        return self._loose_match(name)
+        known = self.keys.get(name.key)
+        return known if known is not None else self._loose_match(name)
 
     def _loose_match(self, name: PersonName) -> str | None:
         """A unique member with the same last name and a compatible first name."""
-        last = fold(name.last_name).replace("-", " ")
-        first = fold(name.first_name or "")
+        _, first, last = _folded(name.first_name, name.last_name)
         found = [
             m for m in self.by_last.get(last, ()) if _compatible_first(first, self.folded[m][1])
         ]
@@ -195,9 +200,9 @@ class Roster:
             member_id, n = f"{base}-{n}", n + 1
         self.people[member_id] = name
         self.keys[name.key] = member_id
-        last, first = fold(name.last_name), fold(name.first_name or "")
+        last, first, spaced = _folded(name.first_name, name.last_name)
         self.folded[member_id] = (last, first)
-        self.by_last.setdefault(last.replace("-", " "), []).append(member_id)
+        self.by_last.setdefault(spaced, []).append(member_id)
         if first:  # a first name alone, e.g. in a small commune's minutes
             self.by_first.setdefault(first, []).append(member_id)
         return member_id

@@ -36,6 +36,12 @@ _BULLET = re.compile(r"^\s*(?:[+•▪●◦·>]|-(?=\s+[A-ZÀ-Ý]\w+\s*:))\s+")
 _PAGE_NUMBER = re.compile(
     r"^\s*(?:-\s*)?(?:page\s+)?\d{1,3}(?:\s*(?:/|sur)\s*\d{1,3})?(?:\s*-)?\s*$", re.IGNORECASE
 )
+_PAGE_NUMBER_MAX = 24
+
+
+def _is_page_number(text: str) -> bool:
+    # the longest form, "- page 123 sur 123 -", has 20 characters: skip the pattern beyond
+    return len(text) <= _PAGE_NUMBER_MAX and bool(_PAGE_NUMBER.match(text))
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +103,7 @@ def prepare(doc: Document) -> list[TextLine]:
     out.extend(_table_runs(rows))
     repeated = _furniture(out, doc.pages)
     return [
-        ln if not (_PAGE_NUMBER.match(ln.text) or ln.text in repeated) else TextLine("", ln.source)
+        ln if not (_is_page_number(ln.text) or ln.text in repeated) else TextLine("", ln.source)
         for ln in out
     ]
 

@@ -96,7 +96,7 @@ def _subject(item: Item) -> tuple[str | None, str | None]:
 
 def _title_before_rapporteur(texts: list[str]) -> str | None:
     """Montpellier-style extracts: the title lines that precede "X rapporte :"."""
-    end = next((i for i, t in enumerate(texts) if re.search(r"\brapporte\b", t)), None)
+    end = next((i for i, t in enumerate(texts) if "rapporte" in t and re.search(r"\brapporte\b", t)), None)
     if end is None:
         return None
     title = [t for t in texts[:end] if t]
@@ -110,7 +110,8 @@ def _rapporteur(reading: Reading, item: Item, pointer: str) -> MemberId | None:
             (
                 m
                 for ln in item.lines
-                if (
+                if "rapporte" in ln.text
+                and (
                     m := re.match(
                         r"^(?P<n>(?:(?:Monsieur|Madame|M\.|Mme)\b.+?|[A-ZÀ-Ý][\w'’-]*(?:\s+[A-ZÀ-Ý][\w'’-]*){1,4})),?\s+rapporte\b",
                         ln.text,
