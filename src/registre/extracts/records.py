@@ -96,7 +96,9 @@ def _subject(item: Item) -> tuple[str | None, str | None]:
 
 def _title_before_rapporteur(texts: list[str]) -> str | None:
     """Montpellier-style extracts: the title lines that precede "X rapporte :"."""
-    end = next((i for i, t in enumerate(texts) if "rapporte" in t and re.search(r"\brapporte\b", t)), None)
+    end = next(
+        (i for i, t in enumerate(texts) if "rapporte" in t and re.search(r"\brapporte\b", t)), None
+    )
     if end is None:
         return None
     title = [t for t in texts[:end] if t]
