@@ -18,7 +18,7 @@ from registre.errors import InputError
 from registre.extracts.document import Document, Method
 from registre.extracts.loaders import ocr
 from registre.extracts.loaders.layout import reading_order
-from registre.extracts.loaders.textlayer import PageContent, page_content
+from registre.extracts.loaders.textlayer import PageContent, page_content, page_size
 
 # pdfium is not thread-safe: every call into it, from any thread, holds this lock.
 PDFIUM = threading.Lock()
@@ -131,27 +131,36 @@ def _open_error(code: int | None) -> str:
 
 
 def _read_page(pdf: pdfium.PdfDocument, index: int, name: str, *, render: bool) -> _Page:
-    """Read one page (caller holds PDFIUM)."""
+    """Read one page (caller holds PDFIUM), through raw handles: the text layer
+    needs no wrapper objects, only a scan to render does."""
+    damaged = f"la page {index + 1} de ce PDF est endommagée et ne peut pas être lue."
+    page = pdfium_c.FPDF_LoadPage(pdf.raw, index)
+    if not page:
+        raise InputError(damaged, path=name)
     try:
-        page = pdf[index]
-    except pdfium.PdfiumError:
-        raise InputError(
-            f"la page {index + 1} de ce PDF est endommagée et ne peut pas être lue.", path=name
-        ) from None
-    try:
-        textpage = page.get_textpage()
+        textpage = pdfium_c.FPDFText_LoadPage(page)
+        if not textpage:
+            raise InputError(damaged, path=name)
         try:
             content = page_content(page, textpage)
         finally:
-            textpage.close()
+            pdfium_c.FPDFText_ClosePage(textpage)
         if not _is_scan(content, page):
             return _Page("\n".join(reading_order(content.runs)), False, None)
-        return _Page("", True, ocr.render_page(page) if render else None)
+    finally:
+        pdfium_c.FPDF_ClosePage(page)
+    return _Page("", True, _render(pdf, index) if render else None)
+
+
+def _render(pdf: pdfium.PdfDocument, index: int) -> bytes:
+    page = pdf[index]
+    try:
+        return ocr.render_page(page)
     finally:
         page.close()
 
 
-def _is_scan(content: PageContent, page: pdfium.PdfPage) -> bool:
-    width, height = page.get_size()
+def _is_scan(content: PageContent, page: object) -> bool:
+    width, height = page_size(page)
     max_chars = SCAN_MAX_CHARS_A4 * (width * height) / _A4_AREA
     return content.chars < max_chars and content.image_share >= SCAN_MIN_IMAGE_SHARE

@@ -19,7 +19,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from registre.extracts.loaders.layout import Run
@@ -48,12 +47,16 @@ Matrix = tuple[float, float, float, float, float, float]
 IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 
 
-def page_content(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage) -> PageContent:
-    """Text runs (in page display orientation) and image coverage of a page."""
+def page_content(page: Any, textpage: Any) -> PageContent:
+    """Text runs (in page display orientation) and image coverage of a page.
+
+    `page` and `textpage` are raw pdfium handles (FPDF_PAGE, FPDF_TEXTPAGE): the
+    wrapper objects' finalizers cost a millisecond a document.
+    """
     reader = _ObjectReader(textpage)
     runs: list[Run] = []
     image_area = 0.0
-    rotation = page.get_rotation()
+    rotation = pdfium_c.FPDFPage_GetRotation(page) * 90
     for kind, obj, matrix in _objects(page, reader):
         if kind == _TEXT:
             box = reader.box(obj)
@@ -65,34 +68,40 @@ def page_content(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage) -> PageCont
             if text.strip():
                 size = reader.font_size(obj, matrix)
                 runs.append(_rotate(_transform(box, matrix), text, size, rotation))
-        elif kind == _IMAGE:
+        else:
             x0, y0, x1, y1 = _transform(reader.box(obj), matrix)
             image_area += (x1 - x0) * (y1 - y0)
-    width, height = page.get_size()
+    width, height = page_size(page)
     return PageContent(runs, image_area / max(width * height, 1.0))
 
 
-def _objects(page: pdfium.PdfPage, reader: _ObjectReader) -> Iterator[tuple[int, Any, Matrix]]:
-    """Page objects in drawing order with the matrix from their space to the page's.
+def page_size(page: Any) -> tuple[float, float]:
+    """Width and height of a raw page, in points."""
+    return pdfium_c.FPDF_GetPageWidthF(page), pdfium_c.FPDF_GetPageHeightF(page)
+
+
+def _objects(page: Any, reader: _ObjectReader) -> Iterator[tuple[int, Any, Matrix]]:
+    """Text and image objects in drawing order with the matrix from their space to
+    the page's (paths and shadings, most of a page's objects, are left out).
 
     pdfium gives the boxes of objects inside a Form XObject in the space of the
     form's invocation: the form object's own matrix (and its parents') maps them
     onto the page.
     """
-    raw = page.raw
-    count = pdfium_c.FPDFPage_CountObjects(raw)
-    stack = [(pdfium_c.FPDFPage_GetObject(raw, i), IDENTITY) for i in reversed(range(count))]
+    count = pdfium_c.FPDFPage_CountObjects(page)
+    stack = [(pdfium_c.FPDFPage_GetObject(page, i), IDENTITY) for i in reversed(range(count))]
+    get_type = pdfium_c.FPDFPageObj_GetType
     while stack:
         obj, matrix = stack.pop()
-        kind = pdfium_c.FPDFPageObj_GetType(obj)
-        if kind != _FORM:
+        kind = get_type(obj)
+        if kind in (_TEXT, _IMAGE):
             yield kind, obj, matrix
-            continue
-        inner = _compose(reader.matrix(obj), matrix)
-        count = pdfium_c.FPDFFormObj_CountObjects(obj)
-        stack.extend(
-            (pdfium_c.FPDFFormObj_GetObject(obj, i), inner) for i in reversed(range(count))
-        )
+        elif kind == _FORM:
+            inner = _compose(reader.matrix(obj), matrix)
+            count = pdfium_c.FPDFFormObj_CountObjects(obj)
+            stack.extend(
+                (pdfium_c.FPDFFormObj_GetObject(obj, i), inner) for i in reversed(range(count))
+            )
 
 
 def _compose(first: Matrix, then: Matrix) -> Matrix:
@@ -120,8 +129,8 @@ def _transform(box: Box, matrix: Matrix) -> Box:
 class _ObjectReader:
     """Buffers for reading the objects of one page (made per page, never shared)."""
 
-    def __init__(self, textpage: pdfium.PdfTextPage) -> None:
-        self.textpage = textpage.raw
+    def __init__(self, textpage: Any) -> None:
+        self.textpage = textpage
         self._allocate(_BUFFER_BYTES)
         self.coords = (ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float())
         self.refs = tuple(ctypes.byref(c) for c in self.coords)
