@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from enum import StrEnum
 from functools import lru_cache
+from typing import NamedTuple
 
 from registre.extracts.names import fold
 from registre.extracts.prepare import TextLine
@@ -90,8 +91,7 @@ _LOWER_OK = {
 _NAMEISH = re.compile(r"^[\w'’.\-–—()*,;/ ]+$")
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
+class Entry(NamedTuple):
     """One entry of a list: a name, or a proxy (giver, holder)."""
 
     kind: ListKind

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 
 class Method(StrEnum):
@@ -19,9 +20,12 @@ class Method(StrEnum):
     WORD = "word"
 
 
-@dataclass(frozen=True, slots=True)
-class Line:
-    """One line of text: `number` counts from 1 across the whole document."""
+class Line(NamedTuple):
+    """One line of text: `number` counts from 1 across the whole document.
+
+    A named tuple rather than a frozen dataclass, as are the other values made by
+    the thousand in a reading: as immutable, four times faster to make.
+    """
 
     page: int
     number: int

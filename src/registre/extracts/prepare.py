@@ -15,6 +15,7 @@ from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from registre.extracts.document import Document, Line
 from registre.extracts.names import fold
@@ -44,8 +45,7 @@ def _is_page_number(text: str) -> bool:
     return len(text) <= _PAGE_NUMBER_MAX and bool(_PAGE_NUMBER.match(text))
 
 
-@dataclass(frozen=True, slots=True)
-class TextLine:
+class TextLine(NamedTuple):
     """A cleaned line and the document line it comes from."""
 
     text: str

@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from itertools import pairwise
 from statistics import median
+from typing import NamedTuple
 
 # Blank band that separates two blocks vertically, in type sizes of the lines on
 # either side: wider than the leading between the lines of a paragraph.
@@ -47,8 +47,7 @@ _SPACES = re.compile(r"[\x00-\x20]+")
 _MARKER = re.compile(r"^(?:[-–—•·▪●◦*>]|\(?\d{1,3}[.)°]?|\(?[IVXivx]{1,4}[.)]|\(?[a-zA-Z][.)])$")
 
 
-@dataclass(frozen=True, slots=True)
-class Run:
+class Run(NamedTuple):
     """A piece of text drawn on one line; y grows upwards (PDF space).
 
     The box bounds the ink of the glyphs (a lone hyphen has a flat box);
