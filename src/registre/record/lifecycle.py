@@ -40,6 +40,7 @@ class DocumentKind(StrEnum):
     DELIBERATION_LIST = "deliberation_list"
     MINUTES = "minutes"
     CONVOCATION = "convocation"
+    REGISTER_SHEETS = "register_sheets"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
