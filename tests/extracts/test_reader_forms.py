@@ -74,3 +74,28 @@ def test_name_surname_first_and_particles() -> None:
     )
     names = {m.display_name for m in read_text(text).record.meeting.members}
     assert names == {"Cédric DE SAINT JOUAN", "Anne CARRELET DE LOISY", "Paul DURAND"}
+
+
+def test_names_side_by_side_in_columns_are_split_at_each_civility() -> None:
+    text = HEAD + (
+        "Membres présents :\n"
+        "Monsieur Jean DUPONT      Madame Anne MARTIN\n"
+        "Monsieur Paul DURAND      Madame Marie LEROY\n"
+        "Pouvoirs : Monsieur Luc PETIT pouvoir à Madame Anne MARTIN\n"
+        "1/ Budget\nVote : 5 voix pour.\n"
+    )
+    attendance = read_text(text).record.attendance
+    assert attendance.present == ("jean-dupont", "anne-martin", "paul-durand", "marie-leroy")
+    assert [(p.giver, p.holder) for p in attendance.proxies] == [("luc-petit", "anne-martin")]
+
+
+def test_president_stops_at_the_next_label_on_the_next_line() -> None:
+    # lines are joined to rejoin a wrapped name: the next label must not be taken in
+    text = (
+        "Conseil municipal de Testville\nSéance du 3 mars 2024\n"
+        "Président : Monsieur Jean DUPONT\nSecrétaire de séance : Madame Anne MARTIN\n"
+        "Présents : Jean DUPONT, Anne MARTIN.\n1/ Budget\nVote : 2 voix pour.\n"
+    )
+    meeting = read_text(text).record.meeting
+    assert meeting.president == "jean-dupont"
+    assert meeting.secretaries == ("anne-martin",)

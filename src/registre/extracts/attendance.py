@@ -9,6 +9,7 @@ dashes or, in lists without commas, by line breaks.
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from enum import StrEnum
@@ -73,6 +74,7 @@ _SEPARATORS = re.compile(r"[,;/–—]+|\s-+|-+\s|\set\s+(?=(?:M\.|Mme|Monsieur|
 _BROKEN_NAME = re.compile(r"-[ \t]*\n\s*")  # patterns start with a literal: fast to scan
 _WRAPPED_NAME = re.compile(r"\n(?=[ \t]*[A-ZÀ-Ý]{2,})")
 _PLAIN_SEPARATORS = re.compile(r"[,;/–—]+")
+_INNER_CIVILITY = re.compile(r"(?<=\S)\s+(?=(?:Monsieur|Madame|Mademoiselle|M\.|Mme|Mlle)\s)")
 _LABEL_WORDS = (
     ("procurations", ListKind.PROXIES), ("procuration", ListKind.PROXIES), ("pouvoirs", ListKind.PROXIES),
     ("presents", ListKind.PRESENT), ("absents", ListKind.ABSENT), ("excuses", ListKind.ABSENT),
@@ -266,9 +268,10 @@ def entries(block: Block) -> tuple[list[Entry], list[str]]:
     raw = raw.replace("\n", " ; " if newline_separates else " ")
     raw = re.sub(r"\((?:[^()]*)\)", lambda m: m[0].replace(",", " ").replace("/", " "), raw)
     parts = [
-        piece
+        name
         for chunk in _PLAIN_SEPARATORS.split(raw)
         for piece in (_SEPARATORS.split(chunk) if "-" in chunk or " et " in chunk else (chunk,))
+        for name in _split_civilities(piece)
     ]
     problems = []
     out: list[Entry] = []
@@ -282,6 +285,18 @@ def entries(block: Block) -> tuple[list[Entry], list[str]]:
             continue
         out.extend(_entry(block.kind, part))
     return _rejoin_split_names(out), problems
+
+
+def _split_civilities(part: str) -> list[str]:
+    """Names printed side by side in columns, read as one line ("Monsieur A B
+    Madame C D"): cut before each civility that no link word ("pouvoir à
+    Monsieur X") introduces."""
+    starts = [m.start() for m in _INNER_CIVILITY.finditer(part)]
+    cuts = [i for i in starts if fold(part[:i].split()[-1]) not in _LINKS]
+    if not cuts:
+        return [part]
+    bounds = [0, *cuts, len(part)]
+    return [part[a:b] for a, b in pairwise(bounds)]
 
 
 def _rejoin_split_names(found: list[Entry]) -> list[Entry]:

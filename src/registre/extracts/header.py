@@ -100,6 +100,8 @@ def count(text: Text, name: str) -> Found | None:
 
 
 def _clean_officer(name: str) -> str | None:
+    # the next label joined to the name's line ("Monsieur X Secrétaire de séance : ...")
+    name = re.split(r"\s+[A-ZÀ-Ý][a-zà-ÿ'’]+(?:\s+[a-zà-ÿ'’]+){0,4}\s*:", name)[0]
     if "," in name:  # "Monsieur le doyen d'âge de l'Assemblée, Max LEVITA"
         tail = name.rsplit(",", 1)[1].strip(" .")
         if re.fullmatch(r"[A-ZÀ-Ý][\w'’-]*(?:\s+[A-ZÀ-Ý][\w'’-]*){1,4}", tail):
@@ -116,7 +118,9 @@ def president(text: Text) -> Found | None:
     for anchor in re.finditer(r"presiden", text.folded):
         start = max(0, anchor.start() - 20)
         # a name may wrap onto the next line ("Monsieur le\nMaire, Philippe Saurel"); same length
-        window = re.sub(r"(?<!\n)\n(?!\n)", " ", text.raw[start : anchor.end() + 250])
+        # (only after the anchor: "Président :" must stay at the start of its line)
+        after = re.sub(r"(?<!\n)\n(?!\n)", " ", text.raw[anchor.start() : anchor.end() + 250])
+        window = text.raw[start : anchor.start()] + after
         match = _PRESIDENT.search(window)
         if match and (name := _clean_officer(match["name"])):
             return _found(text, name, start + match.start(), start + match.end())
