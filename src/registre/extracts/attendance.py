@@ -9,11 +9,11 @@ dashes or, in lists without commas, by line breaks.
 from __future__ import annotations
 
 import re
-from itertools import pairwise
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from enum import StrEnum
 from functools import lru_cache
+from itertools import pairwise
 from typing import NamedTuple
 
 from registre.extracts.names import fold
@@ -292,7 +292,7 @@ def _split_civilities(part: str) -> list[str]:
     Madame C D"): cut before each civility that no link word ("pouvoir à
     Monsieur X") introduces."""
     starts = [m.start() for m in _INNER_CIVILITY.finditer(part)]
-    cuts = [i for i in starts if fold(part[:i].split()[-1]) not in _LINKS]
+    cuts = [i for i in starts if fold(part[:i].rsplit(maxsplit=1)[-1]) not in _LINKS]
     if not cuts:
         return [part]
     bounds = [0, *cuts, len(part)]
