@@ -337,6 +337,9 @@ def build_parser() -> argparse.ArgumentParser:
     from registre.cli_read import add_read  # noqa: PLC0415 (cli_read imports this module)
 
     add_read(commands)
+    from registre.cli_render import add_render  # noqa: PLC0415 (it imports this module)
+
+    add_render(commands)
     _add_simple(
         commands, "demo", run_demo, "contrôle le registre de démonstration (Dijon métropole)",
         "écrit le rapport dans CHEMIN au lieu de l'afficher",

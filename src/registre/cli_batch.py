@@ -55,16 +55,16 @@ def documents(folder: Path, skip: Iterable[Path] = ()) -> list[Path]:
 # --- reading them in worker processes ------------------------------------------------
 
 
-Job = tuple[str, str, int | None]  # (file key, path to read, OCR page limit)
+Job = tuple[str, str, int | None, bool]  # (file key, path, OCR page limit, use attached record)
 
 
 def read_entry(job: Job) -> dict[str, Any]:
     """Read and check one document: its results line (never raises for the document)."""
     from registre.extracts.output import result_data  # noqa: PLC0415 (see cli_document)
 
-    key, path, ocr_pages = job
+    key, path, ocr_pages, embedded = job
     try:
-        result = read_document(path, ocr_page_limit=ocr_pages)
+        result = read_document(path, ocr_page_limit=ocr_pages, embedded=embedded)
         findings = check(result.record, events=result.events)
         return {"file": key, **result_data(result, findings)}
     except InputError as exc:
@@ -217,10 +217,12 @@ def _folder_documents(folder: Path, out: Path, csv_path: str | None) -> list[Pat
     return files
 
 
-def _jobs(folder: Path, files: Sequence[Path], known: set[str], ocr_pages: int | None) -> list[Job]:
+def _jobs(
+    folder: Path, files: Sequence[Path], known: set[str], ocr_pages: int | None, embedded: bool
+) -> list[Job]:
     """The documents not yet in the results file, keyed by their path in the folder."""
     keys = [(path.relative_to(folder).as_posix(), path) for path in files]
-    return [(key, str(path), ocr_pages) for key, path in keys if key not in known]
+    return [(key, str(path), ocr_pages, embedded) for key, path in keys if key not in known]
 
 
 def _announce(jobs: int, skipped: int, out: Path, workers: int) -> None:
@@ -259,7 +261,9 @@ def read_folder(args: argparse.Namespace) -> int:
     csv_path = args.findings_csv
     files = _folder_documents(folder, out, csv_path)
     earlier = list(unique_done(previous_results(out)))
-    jobs = _jobs(folder, files, {entry.file for entry in earlier}, args.ocr_pages)
+    jobs = _jobs(
+        folder, files, {entry.file for entry in earlier}, args.ocr_pages, not args.ignore_embedded
+    )
     workers = args.workers or os.cpu_count() or 1
     skipped = len(files) - len(jobs)
     _announce(len(jobs), skipped, out, workers)

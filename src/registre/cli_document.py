@@ -20,12 +20,17 @@ DOCUMENT_SUFFIXES = (".pdf", ".txt", ".doc", ".docx", ".odt")
 EXIT_INTERRUPTED = 130
 
 
-def read_document(path: str, *, ocr_page_limit: int | None = None) -> ReadResult:
-    """Read a published document; any failure becomes an InputError naming `path`."""
+def read_document(
+    path: str, *, ocr_page_limit: int | None = None, embedded: bool = True
+) -> ReadResult:
+    """Read a published document; any failure becomes an InputError naming `path`.
+
+    A PDF rendered by registre gives its attached record unless `embedded` is False.
+    """
     from registre.extracts import read  # noqa: PLC0415 (see the module's docstring)
 
     try:
-        return read(path, ocr_page_limit=ocr_page_limit)
+        return read(path, ocr_page_limit=ocr_page_limit, embedded=embedded)
     except InputError:
         raise
     except RegistreError as exc:

@@ -36,7 +36,9 @@ def _read_file(args: argparse.Namespace) -> int:
         if value is not None:
             raise RegistreError(f"l'option {option} ne s'applique qu'à un dossier")
     try:
-        result = read_document(args.path, ocr_page_limit=args.ocr_pages)
+        result = read_document(
+            args.path, ocr_page_limit=args.ocr_pages, embedded=not args.ignore_embedded
+        )
     except KeyboardInterrupt:
         print(f"registre : lecture de {args.path} interrompue", file=sys.stderr)
         return EXIT_INTERRUPTED
@@ -113,6 +115,11 @@ def add_read(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         metavar="N",
         type=_count(0),
         help="au plus N pages numérisées passées à la reconnaissance de caractères (défaut : toutes)",
+    )
+    parser.add_argument(
+        "--ignore-embedded",
+        action="store_true",
+        help="un PDF produit par registre porte son enregistrement : lire plutôt son texte imprimé",
     )
     parser.add_argument(
         "--workers",

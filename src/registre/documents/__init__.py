@@ -15,10 +15,16 @@ from registre.documents.compiler import STANDARDS, compile_pdf
 from registre.documents.template import Template, load_template
 from registre.documents.view import View, extract_view, meeting_documents_view
 from registre.errors import InputError
-from registre.record import DeliberationRecord, DocumentKind, MeetingRecord, canonical_bytes
+from registre.record import (
+    EMBEDDED_NAME,
+    DeliberationRecord,
+    DocumentKind,
+    MeetingRecord,
+    canonical_bytes,
+)
 
 LAYOUTS = Path(__file__).resolve().parent / "typst"
-ATTACHMENT = "registre-record.json"
+ATTACHMENT = EMBEDDED_NAME
 # The register's sheets are the legal paper: they embed no record.
 _EMBEDS = {DocumentKind.EXTRACT, DocumentKind.DELIBERATION_LIST, DocumentKind.MINUTES}
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from registre.extracts.document import Document, Line, Method
 from registre.extracts.loaders import load
+from registre.extracts.loaders.attached import attached_record
 from registre.extracts.result import Doubt, ReadResult, Span, Unread
 from registre.extracts.structure import structure
 
@@ -33,9 +34,22 @@ def read_text(text: str, *, source: str = "texte") -> ReadResult:
     return structure(Document.from_text(source, text))
 
 
-def read(path: str | Path, *, ocr_page_limit: int | None = None) -> ReadResult:
+def read(
+    path: str | Path, *, ocr_page_limit: int | None = None, embedded: bool = True
+) -> ReadResult:
     """Read a document file: text, PDF (text layer or scanned), Word .doc/.docx/.odt.
 
+    A PDF rendered by registre carries its record: it is taken as is unless
+    `embedded` is False (then the printed text is read, as for any document).
     Raises `registre.errors.InputError` (French message) when the file cannot be read.
     """
-    return structure(load(Path(path), ocr_page_limit=ocr_page_limit))
+    path = Path(path)
+    if embedded and path.suffix.lower() == ".pdf":
+        found = attached_record(path)
+        if found is not None:
+            record, pages = found
+            return ReadResult(
+                source=str(path), method=Method.EMBEDDED, pages=pages, record=record,
+                provenance=(), doubts=(), unread=(), events=(),
+            )  # fmt: skip
+    return structure(load(path, ocr_page_limit=ocr_page_limit))

@@ -18,6 +18,7 @@ class Method(StrEnum):
     PDF_TEXT = "pdf_text"
     OCR = "ocr"
     WORD = "word"
+    EMBEDDED = "embedded"  # the record attached to a PDF that registre rendered
 
 
 class Line(NamedTuple):

@@ -19,6 +19,7 @@ from registre.record.enums import (
 )
 from registre.record.lifecycle import DocumentKind, EventKind, LifecycleEvent, SignerCapacity
 from registre.record.model import (
+    EMBEDDED_NAME,
     SCHEMA_VERSION,
     Annotation,
     Appointment,
@@ -42,6 +43,7 @@ from registre.record.model import (
 )
 
 __all__ = [
+    "EMBEDDED_NAME",
     "SCHEMA_VERSION",
     "Annotation",
     "Appointment",

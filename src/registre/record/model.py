@@ -24,6 +24,8 @@ from registre.record.enums import (
 )
 
 SCHEMA_VERSION = 1
+# The name of the record's JSON attached to the PDFs registre renders (PDF/A-3).
+EMBEDDED_NAME = "registre-record.json"
 
 MemberId = str
 

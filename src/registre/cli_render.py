@@ -1,0 +1,116 @@
+"""`registre render`: the official documents of a meeting as PDF/A files.
+
+Typst and the layouts are imported only when a document is rendered, so that the
+other commands start fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from registre.cli_document import load_checked
+from registre.cli_text import FrenchHelpFormatter
+from registre.errors import InputError, RegistreError
+from registre.record import DocumentKind, MeetingRecord
+
+if TYPE_CHECKING:
+    from registre.documents.template import Template
+
+# File names of `--all`, in French for the clerks who publish them.
+FILE_NAMES = {
+    DocumentKind.DELIBERATION_LIST: "liste-des-deliberations.pdf",
+    DocumentKind.MINUTES: "proces-verbal.pdf",
+    DocumentKind.CONVOCATION: "convocation.pdf",
+    DocumentKind.REGISTER_SHEETS: "feuillets-du-registre.pdf",
+}
+EPILOG = """\
+Entrée : un enregistrement JSON, ou un document publié (lu d'abord, comme « registre read »).
+Sortie : des PDF/A-3a et PDF/UA-1 ; l'extrait, la liste et le procès-verbal portent
+l'enregistrement JSON de la séance en fichier joint (registre-record.json).
+Exemples :
+  registre render seance.json --kind extract --item 20231123_01 -o extrait.pdf
+  registre render seance.json --all -o documents/
+Code de sortie : 0 si les documents sont écrits, 2 si l'entrée ou le modèle est invalide."""
+
+
+def run_render(args: argparse.Namespace) -> int:
+    """Render one document (--kind) or all of them (--all) from a record or a document."""
+    from registre.documents.template import load_template  # noqa: PLC0415 (see docstring)
+
+    if args.out is None:
+        raise RegistreError("indiquez où écrire le PDF avec -o CHEMIN (un dossier avec --all)")
+    if args.all == (args.kind is not None):
+        raise RegistreError("choisissez un document avec --kind, ou tous avec --all")
+    template = load_template(Path(args.template) if args.template else None)
+    record, _ = load_checked(args.path)
+    if args.all:
+        written = _render_all(record, Path(args.out), template)
+        print(f"{len(written)} documents écrits dans {args.out}")
+        return 0
+    _write(Path(args.out), _render(record, DocumentKind(args.kind), args.item, template))
+    return 0
+
+
+def _render(
+    record: MeetingRecord, kind: DocumentKind, item: str | None, template: Template
+) -> bytes:
+    from registre.documents import typst_job  # noqa: PLC0415 (see the module's docstring)
+    from registre.documents.compiler import compile_pdf  # noqa: PLC0415
+
+    job = typst_job(record, kind, item, template)
+    return compile_pdf(job.main, job.fonts, job.inputs)
+
+
+def _render_all(record: MeetingRecord, folder: Path, template: Template) -> list[Path]:
+    """Every document of the meeting; nothing is written unless all of them render."""
+    documents = {
+        f"extrait-{_safe(d.number)}.pdf": _render(record, DocumentKind.EXTRACT, d.number, template)
+        for d in record.deliberations
+    }
+    for kind, name in FILE_NAMES.items():
+        documents[name] = _render(record, kind, None, template)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"dossier impossible à créer ({exc.strerror})", path=str(folder)) from None
+    for name, pdf in documents.items():
+        _write(folder / name, pdf)
+    return [folder / name for name in documents]
+
+
+def _safe(number: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_" else "-" for c in number) or "sans-numero"
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Write through a temporary file renamed at the end: never a half-written PDF."""
+    try:
+        handle, temporary = tempfile.mkstemp(dir=path.parent or Path("."), suffix=".part")
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(temporary, path)
+    except OSError as exc:
+        raise InputError(f"écriture impossible ({exc.strerror})", path=str(path)) from None
+
+
+def add_render(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add `registre render` to the command's subparsers."""
+    parser = commands.add_parser(
+        "render",
+        help="produit les documents officiels d'une séance (PDF/A)",
+        description="Produit l'extrait, la liste des délibérations, le procès-verbal, la\n"
+        "convocation ou les feuillets du registre d'une séance, en PDF/A-3a et PDF/UA-1.",
+        epilog=EPILOG,
+        formatter_class=FrenchHelpFormatter,
+    )
+    parser.add_argument("path", metavar="ENREGISTREMENT|DOCUMENT", help="la séance")
+    parser.add_argument("--kind", choices=[k.value for k in DocumentKind], help="le document")
+    parser.add_argument("--all", action="store_true", help="tous les documents de la séance")
+    parser.add_argument("--item", metavar="N", help="extrait : le numéro de la délibération")
+    parser.add_argument("--template", metavar="DOSSIER", help="le modèle de la collectivité")
+    parser.add_argument("-o", "--out", metavar="CHEMIN", help="le PDF (un dossier avec --all)")
+    parser.set_defaults(run=run_render)
