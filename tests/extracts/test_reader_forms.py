@@ -99,3 +99,29 @@ def test_president_stops_at_the_next_label_on_the_next_line() -> None:
     meeting = read_text(text).record.meeting
     assert meeting.president == "jean-dupont"
     assert meeting.secretaries == ("anne-martin",)
+
+
+def test_interested_member_withdraws_for_one_item() -> None:
+    text = HEAD + (
+        "Présents : Jean DUPONT, Anne MARTIN, Paul DURAND, Marie LEROY.\n"
+        "1/ Subvention à l'association\n"
+        "Monsieur Paul DURAND, intéressé à l'affaire, se retire et ne prend pas part au vote.\n"
+        "Vote : 3 voix pour.\n"
+        "2/ Travaux\nVote : 4 voix pour.\n"
+    )
+    record = read_text(text).record
+    changes = [(c.member, c.change, c.from_item) for c in record.attendance.changes]
+    assert changes == [("paul-durand", ChangeKind.WITHDRAWAL, "1")]
+    first, second = (d.attendance for d in record.deliberations)
+    assert first is not None and second is not None
+    assert "paul-durand" in (first.withdrawn or ()) and "paul-durand" not in (first.present or ())
+    assert "paul-durand" in (second.present or ())
+
+
+def test_number_printed_after_deliberation_label() -> None:
+    text = (
+        "EXTRAIT DU REGISTRE DES DÉLIBÉRATIONS\nConseil municipal de Testville\n"
+        "Séance du 3 mars 2024\nPrésents : Jean DUPONT, Anne MARTIN.\n"
+        "OBJET : Budget\nDélibération n° : 2024-045\nVote : 2 voix pour.\n"
+    )
+    assert [d.number for d in read_text(text).record.deliberations] == ["2024-045"]

@@ -345,3 +345,14 @@ def test_dijon_parses_well_under_a_millisecond() -> None:
         parse_tally(text)
         best = min(best, time.perf_counter() - start)
     assert best < 1e-3, f"{best * 1e6:.0f} µs"
+
+
+def test_non_participant_named_before_the_tally_keeps_the_tally() -> None:
+    text = (
+        "Monsieur Paul DURAND ne prend pas part au vote.\n\n"
+        "POUR : 2 CONTRE : 2 ABSTENTION : 1 NE SE PRONONCE PAS : 0\n"
+    )
+    tally = parse_tally(text)
+    assert tally is not None
+    assert (tally.for_, tally.against, tally.abstention) == (2, 2, 1)
+    assert any("DURAND" in name for name in tally.not_voting_names)

@@ -18,6 +18,7 @@ from registre.record import (
     MeetingRecord,
     Member,
     Vote,
+    entering_attendances,
     item_attendances,
 )
 
@@ -28,7 +29,9 @@ _CHANGES = {
     ChangeKind.ARRIVAL: "arrive et prend part au vote à partir du point {item}",
     ChangeKind.DEPARTURE: "quitte la séance à partir du point {item}",
     ChangeKind.PROXY_ON_LEAVING: "quitte la séance et donne pouvoir à {holder} à partir du point {item}",
-    ChangeKind.WITHDRAWAL: "ne prend pas part au vote du point {item} (intéressé)",
+    ChangeKind.PROXY_ENDS_ON_ARRIVAL: "arrive et reprend son vote à partir du point {item}",
+    ChangeKind.SUBSTITUTE_SITS: "est remplacé par son suppléant {holder} à partir du point {item}",
+    ChangeKind.WITHDRAWAL: "intéressé à l'affaire, se retire et ne prend pas part au vote du point {item}",
 }
 
 
@@ -37,6 +40,7 @@ class Names:
 
     def __init__(self, record: MeetingRecord) -> None:
         self.members = {m.id: m for m in record.meeting.members}
+        self.shorts = [french.short_name(m) for m in record.meeting.members]
 
     def member(self, member_id: str) -> Member:
         """The member of this id (an id not in the roster prints as itself)."""
@@ -47,8 +51,12 @@ class Names:
         return french.full_name(self.member(member_id)) if member_id else "—"
 
     def short(self, member_id: str | None) -> str:
-        """'Monsieur REBSAMEN'; '—' when unknown."""
-        return french.short_name(self.member(member_id)) if member_id else "—"
+        """'Monsieur REBSAMEN'; the full name when another member has the same
+        civility and last name; '—' when unknown."""
+        if not member_id:
+            return "—"
+        short = french.short_name(self.member(member_id))
+        return short if self.shorts.count(short) <= 1 else self.full(member_id)
 
 
 def meeting_view(record: MeetingRecord, names: Names) -> View:
@@ -91,7 +99,7 @@ def _proxy(giver: str, holder: str | None, names: Names) -> str:
 def change_lines(changes: tuple[AttendanceChange, ...], names: Names) -> list[str]:
     """'Monsieur X arrive … à partir du point 12', one line per event."""
     return [
-        f"{names.full(c.member)} "
+        f"{names.full(c.member)}{',' if c.change is ChangeKind.WITHDRAWAL else ''} "
         + _CHANGES[c.change].format(item=c.from_item, holder=names.full(c.holder))
         for c in changes
         if c.change in _CHANGES
@@ -141,8 +149,11 @@ def item_view(item: DeliberationRecord, names: Names) -> View:
 def extract_view(record: MeetingRecord, item: DeliberationRecord) -> View:
     """The extract of one deliberation: meeting, that item's attendance, the item."""
     names = Names(record)
-    attendance = item.attendance or item_attendances(record).get(item.number) or record.attendance
     changes = tuple(c for c in record.attendance.changes if c.from_item == item.number)
+    if changes:  # the lists as the item begins, then its events (as minutes print them)
+        attendance = entering_attendances(record)[item.number]
+    else:
+        attendance = item.attendance or item_attendances(record)[item.number]
     return {
         "meeting": meeting_view(record, names),
         "attendance": attendance_view(attendance, names),

@@ -20,11 +20,15 @@ from registre.record import AttendanceChange, ChangeKind, MemberId
 
 _NAME = r"(?:(?:M\.|Mme|Monsieur|Madame)\s*)?[A-ZÀ-Ý][\w'’-]+(?:\s+[A-ZÀ-Ý][\w'’-]+){0,3}"
 _EVENTS = (
+    # an interested member who leaves for one item only (L2131-11), said as such
+    (ChangeKind.WITHDRAWAL, re.compile(rf"(?P<name>{_NAME}),?\s+(?:int[ée]ress[ée]e?(?:\s+[àa]\s+l['’]affaire)?\s*,?\s+)?(?:se\s+retire|quitte\s+la\s+salle|sort\s+de\s+la\s+salle)(?:\s+de\s+la\s+s[ée]ance)?\s*,?\s+(?:et\s+ne\s+(?:prend|participe)\s+pas|pour\s+ce\s+point|pendant\s+(?:le|la|les)\s+(?:d[ée]bat|vote|d[ée]lib[ée]ration))")),
     (ChangeKind.PROXY_ON_LEAVING, re.compile(rf"(?P<name>{_NAME})\s+(?:quitte|a\s+quitt[ée])\s+la\s+s[ée]ance\s+et\s+(?:donne|a\s+donn[ée])\s+(?:pouvoir|procuration)\s+[àa]\s+(?P<holder>{_NAME})")),
     (ChangeKind.DEPARTURE, re.compile(rf"(?P<name>{_NAME})\s+(?:quitte|a\s+quitt[ée]|se\s+retire\s+de)\s+la\s+s[ée]ance|d[ée]part\s+de\s+(?P<name2>{_NAME})")),
     (ChangeKind.ARRIVAL, re.compile(rf"(?P<name>{_NAME})\s+(?:est\s+)?(?:arriv[ée]e?s?|rejoint\s+la\s+s[ée]ance|entre\s+en\s+s[ée]ance)\b|arriv[ée]e\s+de\s+(?P<name2>{_NAME})")),
 )  # fmt: skip
-_MAYBE = re.compile(r"arriv|quitt|\bdepart\b|rejoint|entre\s+en\s+s|se\s+retire")  # on folded text
+_MAYBE = re.compile(
+    r"arriv|quitt|\bdepart\b|rejoint|entre\s+en\s+s|se\s+retire|sort\s+de\s+la"
+)  # on folded text
 _LATER_DEPARTURE = re.compile(
     r"\bd[ée]part\s+(?:à|a)\s+\d", re.IGNORECASE
 )  # "arrivée à 18H45. Départ à 19H25."
@@ -101,9 +105,11 @@ def _member(reading: Reading, text: str | None, *, add: bool = False) -> MemberI
 
 def _unbound(reading: Reading, event: Event) -> None:
     names = {m.id: m.display_name for m in reading.roster.members.values()}
-    what = {ChangeKind.ARRIVAL: "arrivée", ChangeKind.DEPARTURE: "départ"}.get(
-        event.kind, "départ avec pouvoir"
-    )
+    what = {
+        ChangeKind.ARRIVAL: "arrivée",
+        ChangeKind.DEPARTURE: "départ",
+        ChangeKind.WITHDRAWAL: "retrait",
+    }.get(event.kind, "départ avec pouvoir")
     reason = f"{what.capitalize()} de {names.get(event.member, event.member)} : le document ne dit pas à partir de quel point ; la présence point par point n'est pas connue."
     reading.doubt("/attendance/changes", reason)
     reading.unread.append(Unread(span([event.line]), event.line.text, reason))

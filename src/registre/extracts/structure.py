@@ -46,6 +46,7 @@ from registre.record import (
 # Searched in the folded text; a leading \b would make the engine try every
 # position (13x slower on a page): the boundary is checked on each match instead.
 _NUMBER = re.compile(r"n[°o]\s*(\d{4}\s*/\s*\d{1,5})\b")
+_LABELLED_NUMBER = re.compile(r"deliberation\s+n[°o]\s*:?[^\S\n]*([a-z0-9][\w./-]*\d[\w./-]*)")
 
 
 @dataclass(slots=True)
@@ -320,11 +321,13 @@ def _body(reading: Reading) -> list[TextLine]:
 
 
 def _printed_number(text: Text) -> str | None:
-    """The first "n° 2014 / 196" of the document (a word of its own)."""
+    """The first "n° 2014 / 196" of the document (a word of its own), else the
+    number after "Délibération n°" ("Délibération n° : 2023-045", "DE_2021_12")."""
     for match in _NUMBER.finditer(text.folded):
         if match.start() == 0 or not text.folded[match.start() - 1].isalnum():
             return text.raw[match.start(1) : match.end(1)]
-    return None
+    labelled = _LABELLED_NUMBER.search(text.folded)
+    return text.raw[labelled.start(1) : labelled.end(1)] if labelled else None
 
 
 def _deliberations(

@@ -41,7 +41,7 @@ of `tally_patterns`); this module groups them into statements.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from registre.extracts.numerals import parse_number
 from registre.extracts.tally_atoms import COUNT_SLOTS, Atom, AtomValue, find_atoms
@@ -169,8 +169,24 @@ def is_vote(tally: Tally) -> bool:
 def parse_tally(text: str) -> Tally | None:
     """The main vote statement of a passage, or None if it has none.
 
-    That is the first statement that says how the vote went; failing that, the first
-    statement of an outcome, a postponement or "no vote" ("Le Conseil Adopte.").
+    That is the first statement that gives the numbers (or unanimity); failing that,
+    the first that says how the vote went ("X ne prend pas part au vote"), then the
+    first statement of an outcome, a postponement or "no vote" ("Le Conseil Adopte.").
     """
     tallies = find_tallies(text)
+    counted = next((t for t in tallies if _counts(t)), None)
+    if counted is not None:
+        # "X ne prend pas part au vote" then the tally: the tally, with X's name
+        names = next((t.not_voting_names for t in tallies if t.not_voting_names), ())
+        return (
+            counted
+            if counted.not_voting_names or not names
+            else replace(counted, not_voting_names=names)
+        )
     return next((t for t in tallies if is_vote(t)), tallies[0] if tallies else None)
+
+
+def _counts(tally: Tally) -> bool:
+    """Whether a statement gives the numbers of the vote, or its unanimity."""
+    numbers = (tally.for_, tally.against, tally.abstention, tally.unanimous)
+    return any(value is not None for value in numbers)

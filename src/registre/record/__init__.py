@@ -4,7 +4,11 @@ Imports nothing from the rest of registre but its error types.
 """
 
 from registre.record.codec import canonical_bytes, dumps, from_data, loads, to_data
-from registre.record.derive import item_attendances, with_derived_attendance
+from registre.record.derive import (
+    entering_attendances,
+    item_attendances,
+    with_derived_attendance,
+)
 from registre.record.enums import (
     AssemblyKind,
     AttendanceStatus,
@@ -80,6 +84,7 @@ __all__ = [
     "VoteMode",
     "canonical_bytes",
     "dumps",
+    "entering_attendances",
     "from_data",
     "item_attendances",
     "loads",

@@ -96,11 +96,23 @@ def _snapshot(state: _State, order: dict[MemberId, int]) -> Attendance:
 
 def item_attendances(record: MeetingRecord) -> dict[str, Attendance]:
     """Each item's attendance (by number), derived from the opening and the events."""
+    return _derive(record, entering=False)
+
+
+def entering_attendances(record: MeetingRecord) -> dict[str, Attendance]:
+    """Each item's attendance as the item begins, before its own events: what a
+    document prints before "X quitte la séance à partir du point N"."""
+    return _derive(record, entering=True)
+
+
+def _derive(record: MeetingRecord, *, entering: bool) -> dict[str, Attendance]:
     order = {m.id: i for i, m in enumerate(record.meeting.members)}
     state = _opening_state(record.attendance)
     out: dict[str, Attendance] = {}
     for item in record.deliberations:
         changes = [c for c in record.attendance.changes if c.from_item == item.number]
+        if entering:
+            out[item.number] = _snapshot(state, order)
         for change in changes:
             if change.change is not ChangeKind.WITHDRAWAL:
                 state.apply(change)
@@ -109,7 +121,8 @@ def item_attendances(record: MeetingRecord) -> dict[str, Attendance]:
             if change.change is ChangeKind.WITHDRAWAL:
                 current.lapse_proxies_held_by(change.member)
                 current.status[change.member] = S.WITHDRAWN
-        out[item.number] = _snapshot(current, order)
+        if not entering:
+            out[item.number] = _snapshot(current, order)
     return out
 
 
