@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from registre.record import (
@@ -137,3 +138,43 @@ def set_pointer(data: Any, pointer: str, value: object) -> None:
         del data[key]
     else:
         data[key] = value
+
+
+# --- documents --------------------------------------------------------------------------
+
+
+def tiny_png() -> bytes:
+    """A valid 2×2 grey PNG (a logo for template tests), made without any library."""
+    import struct  # noqa: PLC0415 (only the document tests need it)
+    import zlib  # noqa: PLC0415
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", 2, 2, 8, 0, 0, 0, 0)
+    pixels = zlib.compress(b"\x00\x80\x80\x00\x80\x80")
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )
+
+
+def make_template(folder: Path, settings: str, *, logo: bool = False) -> Path:
+    """A collectivity's template folder with `settings` as its modele.toml."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "modele.toml").write_text(settings, encoding="utf-8")
+    if logo:
+        (folder / "logo.png").write_bytes(tiny_png())
+    return folder
+
+
+def meeting_of(record: MeetingRecord, items: int, *, paragraphs: int = 3) -> MeetingRecord:
+    """The Dijon meeting with `items` deliberations, each with a statement of
+    `paragraphs` paragraphs (for long documents)."""
+    base = record.deliberations[0]
+    text = "\n".join([base.statement or "Exposé."] * paragraphs)
+    deliberations = tuple(
+        replace(base, number=f"2023_{n:04d}", subject=f"{base.subject} ({n})", statement=text)
+        for n in range(1, items + 1)
+    )
+    return replace(record, deliberations=deliberations)

@@ -97,7 +97,9 @@ def _read(path: Path) -> dict[str, dict[str, object]]:
 
 def _french_position(message: str) -> str:
     found = re.search(r"line (\d+), column (\d+)", message)
-    return f"ligne {found[1]}, colonne {found[2]}" if found else message
+    if found:
+        return f"ligne {found[1]}, colonne {found[2]}"
+    return "à la fin du fichier" if "end of document" in message else message
 
 
 def _check_keys(data: dict[str, dict[str, object]], path: Path) -> None:
