@@ -74,6 +74,7 @@ def meeting_view(record: MeetingRecord, names: Names) -> View:
         "president": names.short(meeting.president),
         "president_full": names.full(meeting.president),
         "secretaries": [names.short(s) for s in secretaries],
+        "secretaries_full": [names.full(s) for s in secretaries],
     }
 
 
