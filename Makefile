@@ -47,6 +47,7 @@ bench: install
 	$(BIN)/pip install --quiet -e '.[bench]'
 	$(BIN)/python benchmarks/check.py
 	$(BIN)/python benchmarks/read.py
+	$(BIN)/python benchmarks/render.py
 
 ## Regenerate docs/record.schema.json and docs/read.schema.json after a change of the
 ## record or of the output of `registre read`.
