@@ -62,7 +62,7 @@ def _render(
     from registre.documents.compiler import compile_pdf  # noqa: PLC0415
 
     job = typst_job(record, kind, item, template)
-    return compile_pdf(job.main, job.fonts, job.inputs)
+    return compile_pdf(job.main, job.fonts, job.files)
 
 
 def _render_all(record: MeetingRecord, folder: Path, template: Template) -> list[Path]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from registre.documents.compiler import STANDARDS, compile_pdf
@@ -21,6 +21,8 @@ from registre.record import (
     DocumentKind,
     MeetingRecord,
     canonical_bytes,
+    entering_attendances,
+    item_attendances,
 )
 
 LAYOUTS = Path(__file__).resolve().parent / "typst"
@@ -33,11 +35,11 @@ __all__ = ["ATTACHMENT", "DocumentKind", "TypstJob", "render", "typst_job"]
 
 @dataclass(frozen=True, slots=True)
 class TypstJob:
-    """What is handed to Typst for one document: layout file, fonts, inputs, standards."""
+    """What Typst compiles for one document: layout file, fonts folder, data files."""
 
     main: Path
     fonts: Path | None
-    inputs: dict[str, str]
+    files: dict[str, bytes]
     standards: tuple[str, ...]
 
 
@@ -52,22 +54,43 @@ def render(
     Raises InputError (French) for an unknown item or a broken template.
     """
     job = typst_job(record, kind, item, load_template(template))
-    return compile_pdf(job.main, job.fonts, job.inputs)
+    return compile_pdf(job.main, job.fonts, job.files)
 
 
 def typst_job(
     record: MeetingRecord, kind: DocumentKind, item: str | None, template: Template
 ) -> TypstJob:
-    """The Typst layout and inputs of a document (for `render`, and for benchmarks)."""
-    data = canonical_bytes(record)
-    inputs = {
-        "view": json.dumps(_view(record, kind, item), ensure_ascii=False),
-        "style": json.dumps(_style(template), ensure_ascii=False),
-        "record": data.decode("utf-8") if kind in _EMBEDS else "",
-        "sha": hashlib.sha256(data).hexdigest(),
+    """The Typst layout and data files of a document (for `render`, and benchmarks)."""
+    embedded = _embedded(record, kind, item)
+    data = canonical_bytes(embedded)
+    meta = {"sha": hashlib.sha256(data).hexdigest(), "embed": kind in _EMBEDS}
+    files = {
+        "view.json": _json(_view(record, kind, item)),
+        "style.json": _json(_style(template)),
+        "meta.json": _json(meta),
+        "record.json": data if kind in _EMBEDS else b"",
     }
     main = template.layout(f"{kind.value}.typ", LAYOUTS / f"{kind.value}.typ")
-    return TypstJob(main, template.folder, inputs, tuple(STANDARDS))
+    return TypstJob(main, template.folder, files, tuple(STANDARDS))
+
+
+def _embedded(record: MeetingRecord, kind: DocumentKind, item: str | None) -> MeetingRecord:
+    """The record a document carries: the meeting's, or for the extract of one of
+    several items, the meeting with that item alone (its attendance stated)."""
+    if kind is not DocumentKind.EXTRACT or len(record.deliberations) <= 1:
+        return record
+    chosen = _item(record, item)
+    if chosen.attendance is None:
+        chosen = replace(chosen, attendance=item_attendances(record)[chosen.number])
+    changes = tuple(c for c in record.attendance.changes if c.from_item == chosen.number)
+    opening = replace(record.attendance, changes=changes)
+    if changes:  # the opening as this item began, so that its events apply to it
+        opening = replace(entering_attendances(record)[chosen.number], changes=changes)
+    return replace(record, attendance=opening, deliberations=(chosen,))
+
+
+def _json(value: View) -> bytes:
+    return json.dumps(value, ensure_ascii=False).encode("utf-8")
 
 
 def _view(record: MeetingRecord, kind: DocumentKind, item: str | None) -> View:

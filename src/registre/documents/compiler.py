@@ -1,8 +1,17 @@
-"""Warm Typst compilers, one per layout file, reused across documents."""
+"""Warm Typst compilers, one per layout file, reused across documents.
+
+A document's data reaches Typst as files in the compiler's own folder, not as
+`sys.inputs`: changing the inputs rebuilds Typst's whole environment, so that
+nothing of the previous document is reused (35 ms an extract instead of 5).
+With files, only what reads the changed data is laid out again.
+"""
 
 from __future__ import annotations
 
+import atexit
 import re
+import shutil
+import tempfile
 import threading
 from functools import lru_cache
 from pathlib import Path
@@ -17,27 +26,46 @@ Standard = Literal[
     "a-3a", "a-3b", "a-3u", "a-4", "a-4e", "a-4f", "ua-1",
 ]  # fmt: skip
 STANDARDS: list[Standard] = ["a-3a", "ua-1"]
-_LOCK = threading.Lock()  # a Compiler is not meant to be shared between threads
+_LOCK = threading.Lock()  # a compiler and its data folder serve one document at a time
+
+
+class WarmCompiler:
+    """A Typst compiler of one layout and the folder its data files are written to."""
+
+    def __init__(self, main: Path, fonts: Path | None) -> None:
+        self.folder = Path(tempfile.mkdtemp(prefix="registre-typst-"))
+        atexit.register(shutil.rmtree, self.folder, ignore_errors=True)
+        # the stub's TypeVar cannot be inferred from one argument
+        self.compiler = typst.Compiler(  # type: ignore[misc]
+            main,
+            root="/",
+            font_paths=[str(fonts)] if fonts else [],
+            ignore_system_fonts=True,
+            sys_inputs={"data": f"{self.folder}/"},
+        )
+
+    def compile(self, files: dict[str, bytes]) -> bytes:
+        """The PDF of the layout over these data files (name -> content)."""
+        for name, content in files.items():
+            (self.folder / name).write_bytes(content)
+        pdf = self.compiler.compile(pdf_standards=STANDARDS)
+        assert isinstance(pdf, bytes)
+        return pdf
 
 
 @lru_cache(maxsize=64)
-def compiler(main: Path, fonts: Path | None) -> typst.Compiler:
-    """The compiler of one layout file (root "/": a template's logo may be anywhere)."""
-    # the stub's TypeVar cannot be inferred from one argument
-    return typst.Compiler(  # type: ignore[misc]
-        main, root="/", font_paths=[str(fonts)] if fonts else [], ignore_system_fonts=True
-    )
+def compiler(main: Path, fonts: Path | None) -> WarmCompiler:
+    """The warm compiler of one layout file (root "/": a template's logo may be anywhere)."""
+    return WarmCompiler(main, fonts)
 
 
-def compile_pdf(main: Path, fonts: Path | None, inputs: dict[str, str]) -> bytes:
+def compile_pdf(main: Path, fonts: Path | None, files: dict[str, bytes]) -> bytes:
     """Compile to PDF/A-3a and PDF/UA-1; Typst's errors become French InputErrors."""
     try:
         with _LOCK:
-            pdf = compiler(main, fonts).compile(sys_inputs=inputs, pdf_standards=STANDARDS)
+            return compiler(main, fonts).compile(files)
     except typst.TypstError as error:
         raise InputError(_french(error), path=str(main)) from None
-    assert isinstance(pdf, bytes)
-    return pdf
 
 
 def _french(error: typst.TypstError) -> str:
