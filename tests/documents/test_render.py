@@ -228,3 +228,17 @@ def test_missing_template_folder(tmp_path: Path) -> None:
 
 def _record() -> MeetingRecord:
     return dijon_record()
+
+
+def test_dijon_extract_page_one_reads_in_the_order_of_the_original(tmp_path: Path) -> None:
+    path = tmp_path / "extrait.pdf"
+    path.write_bytes(render(dijon_record(), DocumentKind.EXTRACT))
+    page_one = "\n".join(line.text for line in load(path).lines if line.page == 1)
+    marks = ["EXTRAIT DU REGISTRE", "Séance du jeudi 23 novembre 2023", "Président :",
+             "Secrétaire de séance :", "Convocation envoyée", "Nombre de membres en exercice",
+             "Membres présents", "Monsieur François REBSAMEN", "Monsieur Stéphane WOYNAROSKI",
+             "Membres absents", "Pouvoirs"]  # fmt: skip
+    positions = [page_one.find(mark) for mark in marks]
+    assert -1 not in positions and positions == sorted(positions), list(
+        zip(marks, positions, strict=True)
+    )
