@@ -179,6 +179,14 @@ def delete(
     return lambda pdf: parent(pdf).__delitem__(key)
 
 
+def strip_font_file(pdf: pikepdf.Pdf) -> None:
+    """Remove the embedded font program of the first descendant font, whatever its kind."""
+    descriptor = first_descriptor(pdf)
+    for key in ("/FontFile", "/FontFile2", "/FontFile3"):
+        if key in descriptor:
+            del descriptor[key]
+
+
 EDITS: dict[str, tuple[Edit, list[str]]] = {
     "output intents removed": (delete("/OutputIntents"), ["no /OutputIntents"]),
     "output intent not PDF/A": (
@@ -193,7 +201,7 @@ EDITS: dict[str, tuple[Edit, list[str]]] = {
         lambda pdf: pdf.Root.OutputIntents[0].DestOutputProfile.write(b"\0" * 128),
         ["not an ICC profile"],
     ),
-    "descendant font file stripped": (delete("/FontFile3", first_descriptor), ["is not embedded"]),
+    "descendant font file stripped": (strip_font_file, ["is not embedded"]),
     "form XObject font not embedded": (add_form_font, ["font /Arial (/TrueType) is not embedded"]),
     "appearance stream font not embedded": (
         add_appearance_font,

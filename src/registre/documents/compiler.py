@@ -19,6 +19,7 @@ from typing import Literal
 
 import typst
 
+from registre.documents.template import font_paths
 from registre.errors import InputError
 
 Standard = Literal[
@@ -39,7 +40,7 @@ class WarmCompiler:
         self.compiler = typst.Compiler(  # type: ignore[misc]
             main,
             root="/",
-            font_paths=[str(fonts)] if fonts else [],
+            font_paths=font_paths(fonts),
             ignore_system_fonts=True,
             sys_inputs={"data": f"{self.folder}/"},
         )

@@ -7,7 +7,7 @@
     texte_alternatif = "Logo de Dijon métropole"
     [style]
     couleur = "#1f3a93"
-    police = "Libertinus Serif"     # or a .ttf/.otf placed in the folder
+    police = "Liberation Serif"     # or a .ttf/.otf placed in the folder
     [pied]
     texte = "Dijon métropole — 40 avenue du Drapeau"
 
@@ -28,7 +28,10 @@ from registre.errors import InputError
 
 SETTINGS = "modele.toml"
 DEFAULT_COLOUR = "#1f3a5f"
-DEFAULT_FONT = "Libertinus Serif"  # shipped inside the typst package (SIL OFL)
+# Shipped with registre (SIL OFL 1.1), metric-compatible with Times New Roman, the
+# face of most French administrative documents; a file the signature stamp can use too.
+DEFAULT_FONT = "Liberation Serif"
+FONTS = Path(__file__).resolve().parent / "fonts"
 _KNOWN = {
     "entete": {"lignes"},
     "logo": {"fichier", "texte_alternatif"},
@@ -151,7 +154,11 @@ def _check_values(template: Template, path: Path) -> None:
         )
 
 
+def font_paths(folder: Path | None) -> list[str]:
+    """Where Typst looks for fonts: registre's own, then the template folder's."""
+    return [str(FONTS), *([str(folder)] if folder else [])]
+
+
 def available_fonts(folder: Path | None) -> set[str]:
-    """Font families Typst can use: its own embedded ones and those of the folder."""
-    fonts = typst.Fonts(include_system_fonts=False, font_paths=[str(folder)] if folder else [])
-    return set(fonts.families())
+    """Font families a template may name: registre's, Typst's embedded ones, the folder's."""
+    return set(typst.Fonts(include_system_fonts=False, font_paths=font_paths(folder)).families())
