@@ -6,11 +6,12 @@ four ways, and prints documents per second and ratios:
 1. registre: `render(record, DocumentKind.EXTRACT, item=number)` for each item, in
    one process on one core, the compiler warm (objective: 100 extracts/s);
 2. raw Typst, the floor: one `typst.Compiler` compiling the very jobs registre
-   hands to Typst (`typst_job`, computed before timing), same PDF standards
-   (objective: registre's time within 1.3× of it); `typst_job` alone and the
-   record's `canonical_bytes` alone are timed beside, to show what is not Typst;
+   hands to Typst (`typst_job`, computed before timing: layout, fonts, data files
+   written to the folder its `data` input names), same PDF standards (objective:
+   registre's time within 1.3× of it); `typst_job` alone is timed beside, to show
+   what is not Typst;
 3. WeasyPrint: the same content as HTML + CSS, `HTML(string=…).write_pdf()` as
-   PDF/A-3 with the record attached (objective: registre 20× faster);
+   PDF/A-3 with the same record attached (objective: registre 20× faster);
 4. LibreOffice headless: the same content as .odt files (written before timing)
    converted to PDF/A, (a) as one batch by one `soffice` call and (b) one `soffice`
    process per document, timed on a sample and scaled (objectives: registre 4× and
@@ -54,7 +55,7 @@ from typing import Any
 import typst
 
 from registre.documents import ATTACHMENT, TypstJob, render, typst_job
-from registre.documents.template import load_template
+from registre.documents.template import font_paths, load_template
 from registre.record import (
     AttendanceChange,
     ChangeKind,
@@ -64,7 +65,6 @@ from registre.record import (
     Outcome,
     Vote,
     VoteMode,
-    canonical_bytes,
     loads,
     with_derived_attendance,
 )
@@ -84,7 +84,7 @@ EACH_TARGET = 50.0  # registre's rate / LibreOffice's one process per document, 
 SLOW_REPEAT = 2  # passes of WeasyPrint and LibreOffice (each pass takes tens of seconds)
 EACH_SAMPLE = 10  # documents converted by one soffice process each
 QUICK_ITEMS = 12
-FONT = "Liberation Serif"  # Typst's Libertinus is inside the typst wheel, not on the system
+FONT = "Liberation Serif"  # registre's default face, and Debian's for the other tools
 SOFFICE_TIMEOUT = 900
 LO_INSTALL = "apt-get install libreoffice-writer-nogui"
 
@@ -289,39 +289,50 @@ def jobs_all(record: MeetingRecord, numbers: Sequence[str]) -> list[TypstJob]:
     return [typst_job(record, DocumentKind.EXTRACT, n, template) for n in numbers]
 
 
-def raw_all(compiler: typst.Compiler, jobs: Sequence[TypstJob]) -> int:
-    """The same jobs compiled by Typst alone: total bytes."""
-    return sum(
-        len(compiler.compile(sys_inputs=j.inputs, pdf_standards=list(j.standards))) for j in jobs
-    )
+class RawTypst:
+    """Typst alone, fed as registre feeds it: a compiler whose `data` input names a
+    folder, and each job's data files written there before it compiles."""
+
+    def __init__(self, job: TypstJob, folder: Path) -> None:
+        self.folder = folder
+        self.compiler = typst.Compiler(
+            job.main,
+            root="/",
+            font_paths=font_paths(job.fonts),
+            ignore_system_fonts=True,
+            sys_inputs={"data": f"{folder}/"},
+        )
+
+    def compile(self, job: TypstJob) -> bytes:
+        """The PDF of one job."""
+        for name, content in job.files.items():
+            (self.folder / name).write_bytes(content)
+        return self.compiler.compile(pdf_standards=list(job.standards))
+
+    def compile_all(self, jobs: Sequence[TypstJob]) -> int:
+        """The PDFs of these jobs: total bytes."""
+        return sum(len(self.compile(job)) for job in jobs)
 
 
 def measure_typst(
     record: MeetingRecord, numbers: list[str], repeat: int
 ) -> tuple[list[Row], list[TypstJob]]:
-    """registre, raw Typst, typst_job alone and canonical_bytes alone, in turns."""
+    """registre, raw Typst and typst_job alone, in turns."""
     jobs = jobs_all(record, numbers)
-    compiler = typst.Compiler(jobs[0].main, root="/", ignore_system_fonts=True)
-    size = render_all(record, numbers)  # warm-up of both compilers, and what they make
-    raw_all(compiler, jobs)
-    timings = interleaved(
-        [
-            lambda: render_all(record, numbers),
-            lambda: raw_all(compiler, jobs),
-            lambda: jobs_all(record, numbers),
-            lambda: [canonical_bytes(record) for _ in numbers],
-        ],
-        repeat,
-    )
-    n, attached = len(numbers), len(jobs[0].inputs["record"]) // 1000
+    with tempfile.TemporaryDirectory(prefix="registre-bench-typst-") as folder:
+        raw = RawTypst(jobs[0], Path(folder))
+        size = render_all(record, numbers)  # warm-up of both compilers, and what they make
+        raw.compile_all(jobs)
+        fns = [lambda: render_all(record, numbers), lambda: raw.compile_all(jobs)]
+        timings = interleaved([*fns, lambda: jobs_all(record, numbers)], repeat)
+    n = len(numbers)
+    attached = sum(len(j.files["record.json"]) for j in jobs) // n // 1000
+    own = f"PDF/A-3a + UA-1, enregistrement joint ({attached} ko), {size // n // 1000} ko/PDF"
     return [
-        timings[0].row("registre render (1 cœur)", n, target=RATE_TARGET,
-                       note=f"PDF/A-3a + UA-1, séance jointe ({attached} ko), {size // n // 1000} ko/PDF"),
+        timings[0].row("registre render (1 cœur)", n, target=RATE_TARGET, note=own),
         timings[1].row("Typst brut, mêmes tâches (1 cœur)", n,
-                       note="entrées de typst_job calculées avant, mêmes normes"),
-        timings[2].row("  dont typst_job seul", n, note="vue, JSON, canonical_bytes, SHA-256"),
-        timings[3].row("  dont canonical_bytes(séance) seul", n,
-                       note="la séance entière, une fois par extrait"),
+                       note="fichiers de typst_job calculés avant, mêmes normes"),
+        timings[2].row("  dont typst_job seul", n, note="vue, enregistrement, JSON, SHA-256"),
     ], jobs  # fmt: skip
 
 
@@ -370,9 +381,7 @@ def _item_blocks(item: dict[str, Any], meeting: dict[str, Any]) -> list[Block]:
     out += [("p", p) for p in item["statement"]]
     out.append(("p", "Le Conseil, après en avoir délibéré, décide :"))
     out += [("p", p) for p in item["operative"]]
-    # full names where the view has them (as lib.typ prints them), short ones before
-    secretaries = ", ".join(meeting.get("secretaries_full", meeting["secretaries"]))
-    president = meeting.get("president_full") or meeting["president"]
+    secretaries, president = ", ".join(meeting["secretaries_full"]), meeting["president_full"]
     signatures = [f"Le secrétaire de séance,\n{secretaries}", f"Le Président,\n{president}"]
     return [*out, *_tally(item["vote"]), ("grid", [signatures])]
 
@@ -439,13 +448,12 @@ def weasy_variant() -> str | None:
     return next((v for v in ("pdf/a-3a", "pdf/a-3b") if v in variants), None)
 
 
-def weasy_all(views: Sequence[dict[str, Any]], record: str, variant: str | None) -> int:
-    """WeasyPrint's PDF of every extract, the record attached as registre does: bytes."""
+def weasy_all(docs: Sequence[tuple[dict[str, Any], bytes]], variant: str | None) -> int:
+    """WeasyPrint's PDF of every (view, record) pair, the record attached as registre
+    attaches it: total bytes."""
     total = 0
-    for view in views:
-        attachment = weasyprint.Attachment(
-            string=record.encode("utf-8"), name=ATTACHMENT, relationship="Data"
-        )
+    for view, record in docs:
+        attachment = weasyprint.Attachment(string=record, name=ATTACHMENT, relationship="Data")
         pdf = weasyprint.HTML(string=html_page(view)).write_pdf(
             pdf_variant=variant, attachments=[attachment]
         )
@@ -458,12 +466,12 @@ def measure_weasy(jobs: Sequence[TypstJob], repeat: int) -> Row:
     label = "WeasyPrint HTML + CSS (1 cœur)"
     if weasyprint is None:
         return Row(label, None, note="non installé : pip install -e '.[bench]' (et libpango)")
-    views = [json.loads(j.inputs["view"]) for j in jobs]
+    docs = [(json.loads(j.files["view.json"]), j.files["record.json"]) for j in jobs]
     variant = weasy_variant()
-    size = weasy_all(views[:1], jobs[0].inputs["record"], variant)  # warm-up: fonts, CSS
-    timing = interleaved([lambda: weasy_all(views, jobs[0].inputs["record"], variant)], repeat)[0]
-    note = f"{variant or 'PDF simple'}, séance jointe, {size // 1000} ko/PDF, {FONT}"
-    return timing.row(label, len(views), note=note)
+    size = weasy_all(docs[:1], variant)  # warm-up: fonts, CSS
+    timing = interleaved([lambda: weasy_all(docs, variant)], repeat)[0]
+    note = f"{variant or 'PDF simple'}, enregistrement joint, {size // 1000} ko/PDF, {FONT}"
+    return timing.row(label, len(docs), note=note)
 
 
 # --- LibreOffice ----------------------------------------------------------------------------
@@ -601,7 +609,7 @@ def measure_libreoffice(jobs: Sequence[TypstJob], repeat: int, sample: int) -> l
     with tempfile.TemporaryDirectory(prefix="registre-bench-lo-") as tmp:
         files = [Path(tmp) / f"extrait-{i:03d}.odt" for i in range(len(jobs))]
         for path, job in zip(files, jobs, strict=True):
-            path.write_bytes(odt_bytes(json.loads(job.inputs["view"])))
+            path.write_bytes(odt_bytes(json.loads(job.files["view.json"])))
         try:
             return _soffice_rows(labels, Path(tmp), files, repeat=repeat, sample=sample)
         except (subprocess.SubprocessError, OSError, RuntimeError) as error:
@@ -617,7 +625,7 @@ def _soffice_rows(
     soffice(profile, _fresh(out), files[:1])
     size = (out / files[0].with_suffix(".pdf").name).stat().st_size // 1000
     timing = interleaved([lambda: soffice(profile, _fresh(out), files)], repeat)[0]
-    note = f"PDF/A-3 balisé, sans séance jointe, {size} ko/PDF, démarrage compris"
+    note = f"PDF/A-3 balisé, sans enregistrement joint, {size} ko/PDF, démarrage compris"
     batch = timing.row(labels[0], len(files), note=note)
     return [batch, _each_row(labels[1], profile, _fresh(out), files[:sample])]
 
