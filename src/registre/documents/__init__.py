@@ -13,7 +13,12 @@ from pathlib import Path
 
 from registre.documents.compiler import STANDARDS, compile_pdf
 from registre.documents.template import Template, load_template
-from registre.documents.view import View, extract_view, meeting_documents_view
+from registre.documents.view import (
+    View,
+    derived_attendances,
+    extract_view,
+    meeting_documents_view,
+)
 from registre.errors import InputError
 from registre.record import (
     EMBEDDED_NAME,
@@ -21,8 +26,6 @@ from registre.record import (
     DocumentKind,
     MeetingRecord,
     canonical_bytes,
-    entering_attendances,
-    item_attendances,
 )
 
 LAYOUTS = Path(__file__).resolve().parent / "typst"
@@ -80,12 +83,13 @@ def _embedded(record: MeetingRecord, kind: DocumentKind, item: str | None) -> Me
     if kind is not DocumentKind.EXTRACT or len(record.deliberations) <= 1:
         return record
     chosen = _item(record, item)
+    entering, derived = derived_attendances(record)
     if chosen.attendance is None:
-        chosen = replace(chosen, attendance=item_attendances(record)[chosen.number])
+        chosen = replace(chosen, attendance=derived[chosen.number])
     changes = tuple(c for c in record.attendance.changes if c.from_item == chosen.number)
     opening = replace(record.attendance, changes=changes)
     if changes:  # the opening as this item began, so that its events apply to it
-        opening = replace(entering_attendances(record)[chosen.number], changes=changes)
+        opening = replace(entering[chosen.number], changes=changes)
     return replace(record, attendance=opening, deliberations=(chosen,))
 
 
