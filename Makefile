@@ -43,8 +43,10 @@ test: install lint typecheck
 test-full: install
 	HYPOTHESIS_PROFILE=full $(BIN)/pytest -q
 
+## Benchmarks; installs what they compare with (pdfplumber, WeasyPrint, LibreOffice).
 bench: install
 	$(BIN)/pip install --quiet -e '.[bench]'
+	@scripts/bench-deps
 	$(BIN)/python benchmarks/check.py
 	$(BIN)/python benchmarks/read.py
 	$(BIN)/python benchmarks/render.py
