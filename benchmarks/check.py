@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import sys
 import time
@@ -46,6 +45,7 @@ from registre.record import (
     loads,
 )
 from registre.rules import Severity, check
+from timing import pin_one_core
 
 MEMBERS = 150
 ITEMS = 100
@@ -330,14 +330,6 @@ def best_time(fn: Callable[[], object], repeat: int, min_seconds: float = 0.2) -
     return best
 
 
-def _one_core() -> str:
-    if hasattr(os, "sched_setaffinity"):
-        cpu = min(os.sched_getaffinity(0))
-        os.sched_setaffinity(0, {cpu})
-        return f"processeur n° {cpu}"
-    return "un seul fil d'exécution"
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -369,7 +361,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 2
 
-    core = _one_core()
+    core = pin_one_core()
     t_check = best_time(lambda: check(record), args.repeat)
     t_loads = best_time(lambda: loads(text), args.repeat)
     t_json = best_time(lambda: json.loads(text), args.repeat)

@@ -23,7 +23,6 @@ missing (exit 2). `--quick` takes one repeat and 12 of the PDFs.
 from __future__ import annotations
 
 import argparse
-import gc
 import logging
 import os
 import shutil
@@ -33,12 +32,12 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 
 from registre.errors import InputError
 from registre.extracts import read, read_text
 from registre.extracts.loaders import load
+from timing import Row, Timing, once, pin_one_core, print_rows, rate_text
 
 try:
     import pdfplumber
@@ -64,42 +63,7 @@ SHELL_OCR = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Row:
-    """One line of the table: a rate (None when not measured) and its objective."""
-
-    label: str
-    rate: float | None
-    unit: str
-    target: float | None = None
-    note: str = ""
-    cpu_rate: float | None = None
-    median_rate: float | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Timing:
-    """Seconds of one call or batch: wall clock, and CPU (this process and its commands)."""
-
-    wall: float
-    cpu: float
-    median: float | None = None
-
-    def row(
-        self, label: str, count: int, unit: str, *, target: float | None = None, note: str = ""
-    ) -> Row:
-        """The table row for `count` documents (or pages) done in this time."""
-        median = count / self.median if self.median else None
-        return Row(label, count / self.wall, unit, target, note, count / self.cpu, median)
-
-
 # --- timing ---------------------------------------------------------------------------
-
-
-def _clocks() -> tuple[float, float]:
-    """Wall clock, and CPU seconds of this process and of its finished commands."""
-    t = os.times()
-    return time.perf_counter(), t.user + t.system + t.children_user + t.children_system
 
 
 def best_time(fn: Callable[[], object], repeat: int, min_seconds: float) -> Timing:
@@ -118,28 +82,10 @@ def best_run(fn: Callable[[], object], repeat: int) -> Timing:
     walls: list[float] = []
     cpu = float("inf")
     for _ in range(repeat):
-        # as timeit does: the collector's passes depend on what else the process holds
-        # (pdfplumber's modules here), not on the code measured
-        gc.collect()
-        gc.disable()
-        try:
-            wall0, cpu0 = _clocks()
-            fn()
-            wall1, cpu1 = _clocks()
-        finally:
-            gc.enable()
-        walls.append(wall1 - wall0)
-        cpu = min(cpu, max(cpu1 - cpu0, 1e-9))
+        wall, used = once(fn)
+        walls.append(wall)
+        cpu = min(cpu, used)
     return Timing(min(walls), cpu, statistics.median(walls))
-
-
-def pin_one_core() -> str:
-    """Pin this process (and the commands it starts) to one CPU; say which."""
-    if hasattr(os, "sched_setaffinity"):
-        cpu = min(os.sched_getaffinity(0))
-        os.sched_setaffinity(0, {cpu})
-        return f"processeur n° {cpu}"
-    return "un seul fil d'exécution (affinité non disponible)"
 
 
 def _unpin(cpus: set[int]) -> None:
@@ -169,7 +115,7 @@ def load_all(paths: Sequence[str]) -> int:
     return sum(len(load(Path(p)).text) for p in paths)
 
 
-def pool_rate(paths: Sequence[str], cpus: set[int], repeat: int) -> tuple[float, int]:
+def poolrate_text(paths: Sequence[str], cpus: set[int], repeat: int) -> tuple[float, int]:
     """Documents per second (wall clock) over os.cpu_count() worker processes."""
     workers = os.cpu_count() or 1
     with ProcessPoolExecutor(workers, initializer=_unpin, initargs=(cpus,)) as pool:
@@ -226,9 +172,9 @@ def measure_pdfs(paths: list[str], cpus: set[int], repeat: int) -> tuple[list[Ro
     note = f"{sum(d for d in deliberations if d > 0)} délibérations, {refused} refusé(s)"
     single = best_run(lambda: read_all(paths), repeat)
     slow = min(repeat, SLOW_REPEAT)  # the others take seconds a pass: fewer passes
-    pooled, workers = pool_rate(paths, cpus, repeat)
+    pooled, workers = poolrate_text(paths, cpus, repeat)
     loader = best_run(lambda: load_all(paths), repeat)
-    plumber = _plumber_rate(paths, slow)
+    plumber = _plumberrate_text(paths, slow)
     rows = [
         single.row(
             "PDF, read (lecture + structure, 1 cœur)", n, "PDF/s", target=PDF_TARGET, note=note
@@ -236,13 +182,13 @@ def measure_pdfs(paths: list[str], cpus: set[int], repeat: int) -> tuple[list[Ro
         Row(f"PDF, read ({workers} processus)", pooled, "PDF/s", note="horloge murale"),
         loader.row("PDF, load(path).text seul (1 cœur)", n, "PDF/s", note="texte seul"),
         plumber,
-        _pdftotext_rate(paths, slow),
+        _pdftotextrate_text(paths, slow),
     ]
     ratio = n / single.wall / plumber.rate if plumber.rate else None
     return rows, ratio
 
 
-def _plumber_rate(paths: list[str], repeat: int) -> Row:
+def _plumberrate_text(paths: list[str], repeat: int) -> Row:
     label = "PDF, pdfplumber extract_text (1 cœur)"
     if pdfplumber is None:
         return Row(label, None, "PDF/s", note="non installé : pip install -e '.[bench]'")
@@ -251,7 +197,7 @@ def _plumber_rate(paths: list[str], repeat: int) -> Row:
     return best_run(lambda: plumber_all(paths), repeat).row(label, len(paths), "PDF/s")
 
 
-def _pdftotext_rate(paths: list[str], repeat: int) -> Row:
+def _pdftotextrate_text(paths: list[str], repeat: int) -> Row:
     label = "PDF, pdftotext -layout (boucle sh, 1 cœur)"
     if shutil.which("pdftotext") is None:
         return Row(label, None, "PDF/s", note="non installé : apt-get install poppler-utils")
@@ -275,20 +221,9 @@ def measure_ocr(repeat: int) -> list[Row]:
 # --- report ---------------------------------------------------------------------------------
 
 
-def _rate(value: float | None) -> str:
-    if value is None:
-        return "non mesuré"
-    return f"{value:.2f}" if value < 10 else f"{value:.1f}"
-
-
 def print_table(rows: list[Row], ratio: float | None) -> None:
     """The measures, their objectives and notes, one row each."""
-    print(f"{'Mesure':<44} {'débit':>11} {'médiane':>9} {'débit CPU':>12} {'unité':<11} {'objectif':>9}  remarque")  # fmt: skip
-    for row in rows:
-        target = f">= {row.target:.0f}" if row.target else ""
-        cpu = "—" if row.cpu_rate is None else _rate(row.cpu_rate)
-        median = "—" if row.median_rate is None else _rate(row.median_rate)
-        print(f"{row.label:<44} {_rate(row.rate):>11} {median:>9} {cpu:>12} {row.unit:<11} {target:>9}  {row.note}")  # fmt: skip
+    print_rows(rows)
     shown = "non mesuré" if ratio is None else f"{ratio:.2f}×"
     print(f"{'Rapport read (1 cœur) / pdfplumber':<44} {shown:>11} {'':>9} {'':>12} {'':<11} "
           f"{'>= ' + format(RATIO_TARGET, '.0f') + '×':>9}  lecture + structure / texte seul")  # fmt: skip
@@ -299,7 +234,7 @@ def verdict(name: str, value: float | None, target: float, unit: str) -> str:
     if value is None:
         return f"Objectif {name} (>= {target:g} {unit}) : NON MESURÉ"
     state = "OK" if value >= target else "SOUS L'OBJECTIF"
-    return f"Objectif {name} (>= {target:g} {unit}) : {_rate(value)} {unit} — {state}"
+    return f"Objectif {name} (>= {target:g} {unit}) : {rate_text(value)} {unit} — {state}"
 
 
 def missing_files() -> list[Path]:

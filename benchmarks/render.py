@@ -33,7 +33,6 @@ three documents for soffice one process each.
 from __future__ import annotations
 
 import argparse
-import gc
 import html
 import io
 import json
@@ -44,7 +43,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -68,6 +66,7 @@ from registre.record import (
     loads,
     with_derived_attendance,
 )
+from timing import Row, Timing, once, pin_one_core, print_rows, rate_text
 
 try:
     import weasyprint
@@ -202,55 +201,6 @@ def _voted(rng: random.Random, item: DeliberationRecord) -> DeliberationRecord:
 # --- timing ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Row:
-    """One line of the table: a rate (None when not measured) and its objective."""
-
-    label: str
-    rate: float | None
-    unit: str = "extraits/s"
-    target: float | None = None
-    note: str = ""
-    cpu_rate: float | None = None
-    median_rate: float | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Timing:
-    """Seconds of one batch: best wall clock, best CPU (with commands), median wall."""
-
-    wall: float
-    cpu: float
-    median: float
-
-    def row(self, label: str, count: int, *, target: float | None = None, note: str = "") -> Row:
-        """The table row for `count` documents done in this time."""
-        rates = count / self.wall, count / self.cpu, count / self.median
-        return Row(
-            label, rates[0], target=target, note=note, cpu_rate=rates[1], median_rate=rates[2]
-        )
-
-
-def _clocks() -> tuple[float, float]:
-    """Wall clock, and CPU seconds of this process and of its finished commands."""
-    t = os.times()
-    return time.perf_counter(), t.user + t.system + t.children_user + t.children_system
-
-
-def _once(fn: Callable[[], object]) -> tuple[float, float]:
-    """Wall and CPU seconds of one call, the collector off (as timeit: its passes
-    depend on what else the process holds, WeasyPrint's modules here, not on the code)."""
-    gc.collect()
-    gc.disable()
-    try:
-        wall0, cpu0 = _clocks()
-        fn()
-        wall1, cpu1 = _clocks()
-    finally:
-        gc.enable()
-    return wall1 - wall0, max(cpu1 - cpu0, 1e-9)
-
-
 def interleaved(fns: Sequence[Callable[[], object]], repeat: int) -> list[Timing]:
     """Each function's best and median of `repeat` runs, the runs taken in turns
     (order reversed every other round): a shared VM changes speed for minutes at a
@@ -259,20 +209,11 @@ def interleaved(fns: Sequence[Callable[[], object]], repeat: int) -> list[Timing
     for round_ in range(repeat):
         order = range(len(fns))
         for i in reversed(order) if round_ % 2 else order:
-            runs[i].append(_once(fns[i]))
+            runs[i].append(once(fns[i]))
     return [
         Timing(min(w for w, _ in r), min(c for _, c in r), statistics.median(w for w, _ in r))
         for r in runs
     ]
-
-
-def pin_one_core() -> str:
-    """Pin this process (and the commands it starts) to one CPU; say which."""
-    if hasattr(os, "sched_setaffinity"):
-        cpu = min(os.sched_getaffinity(0))
-        os.sched_setaffinity(0, {cpu})
-        return f"processeur n° {cpu}"
-    return "un seul fil d'exécution (affinité non disponible)"
 
 
 # --- registre and raw Typst -----------------------------------------------------------------
@@ -634,7 +575,7 @@ def _each_row(label: str, profile: Path, out: Path, files: Sequence[Path]) -> Ro
     """One soffice process per document, over a sample: the rate is the sample's."""
     walls, cpu = [], 0.0
     for path in files:
-        wall, used = _once(lambda p=path: soffice(profile, out, [p]))
+        wall, used = once(lambda p=path: soffice(profile, out, [p]))
         walls.append(wall)
         cpu += used
     note = f"échantillon de {len(files)} documents, débit extrapolé à toute la séance"
@@ -643,12 +584,6 @@ def _each_row(label: str, profile: Path, out: Path, files: Sequence[Path]) -> Ro
 
 
 # --- report ---------------------------------------------------------------------------------
-
-
-def _rate(value: float | None) -> str:
-    if value is None:
-        return "non mesuré"
-    return f"{value:.2f}" if value < 10 else f"{value:.1f}"
 
 
 def _ratio(value: float | None) -> str:
@@ -691,12 +626,7 @@ def objectives(rows: dict[str, Row]) -> list[Objective]:
 
 def print_table(rows: Sequence[Row], ratios: Sequence[Objective]) -> None:
     """The measures, their objectives and notes, one row each; then the ratios."""
-    print(f"{'Mesure':<44} {'débit':>11} {'médiane':>9} {'débit CPU':>10} {'unité':<11} {'objectif':>9}  remarque")  # fmt: skip
-    for row in rows:
-        target = f">= {row.target:.0f}" if row.target else ""
-        cpu = "—" if row.cpu_rate is None else _rate(row.cpu_rate)
-        median = "—" if row.median_rate is None else _rate(row.median_rate)
-        print(f"{row.label:<44} {_rate(row.rate):>11} {median:>9} {cpu:>10} {row.unit:<11} {target:>9}  {row.note}")  # fmt: skip
+    print_rows(rows)
     for o in ratios:
         target = f"{o.comparison} {o.target:g}×"
         print(f"{o.label:<44} {_ratio(o.value):>11} {'':>9} {'':>10} {'':<11} {target:>9}  {o.note}")  # fmt: skip
@@ -708,7 +638,7 @@ def verdict(name: str, value: float | None, comparison: str, target: float, unit
     if value is None:
         return f"Objectif {name} ({wanted}) : NON MESURÉ"
     met = value >= target if comparison == ">=" else value <= target
-    shown = f"{value:.2f}×" if unit == "×" else f"{_rate(value)} {unit}"
+    shown = f"{value:.2f}×" if unit == "×" else f"{rate_text(value)} {unit}"
     state = "OK" if met else "SOUS L'OBJECTIF"
     return f"Objectif {name} ({wanted}) : {shown} — {state}"
 
