@@ -34,6 +34,7 @@ l'enregistrement JSON de la séance en fichier joint (registre-record.json).
 Exemples :
   registre render seance.json --kind extract --item 20231123_01 -o extrait.pdf
   registre render seance.json --all -o documents/
+  registre render seances/*.json --year-tables 2023 -o tables-2023.pdf
 Code de sortie : 0 si les documents sont écrits, 2 si l'entrée ou le modèle est invalide."""
 
 
@@ -43,15 +44,31 @@ def run_render(args: argparse.Namespace) -> int:
 
     if args.out is None:
         raise RegistreError("indiquez où écrire le PDF avec -o CHEMIN (un dossier avec --all)")
+    if args.year_tables is not None:
+        return _year_tables(args)
     if args.all == (args.kind is not None):
         raise RegistreError("choisissez un document avec --kind, ou tous avec --all")
+    if len(args.path) != 1:
+        raise RegistreError("une seule séance à la fois (plusieurs avec --year-tables)")
     template = load_template(Path(args.template) if args.template else None)
-    record, _ = load_checked(args.path)
+    record, _ = load_checked(args.path[0])
     if args.all:
         written = _render_all(record, Path(args.out), template)
         print(f"{len(written)} documents écrits dans {args.out}")
         return 0
     _write(Path(args.out), _render(record, DocumentKind(args.kind), args.item, template))
+    return 0
+
+
+def _year_tables(args: argparse.Namespace) -> int:
+    """The yearly tables (R2121-9) over every meeting given."""
+    from registre.documents import render_year_tables  # noqa: PLC0415 (see docstring)
+
+    if args.all or args.kind is not None:
+        raise RegistreError("--year-tables ne se combine ni avec --kind ni avec --all")
+    records = [load_checked(path)[0] for path in args.path]
+    template = Path(args.template) if args.template else None
+    _write(Path(args.out), render_year_tables(records, args.year_tables, template))
     return 0
 
 
@@ -107,10 +124,18 @@ def add_render(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         epilog=EPILOG,
         formatter_class=FrenchHelpFormatter,
     )
-    parser.add_argument("path", metavar="ENREGISTREMENT|DOCUMENT", help="la séance")
+    parser.add_argument(
+        "path", metavar="ENREGISTREMENT|DOCUMENT", nargs="+", help="la séance (ou les séances)"
+    )
     parser.add_argument("--kind", choices=[k.value for k in DocumentKind], help="le document")
     parser.add_argument("--all", action="store_true", help="tous les documents de la séance")
     parser.add_argument("--item", metavar="N", help="extrait : le numéro de la délibération")
+    parser.add_argument(
+        "--year-tables",
+        metavar="ANNÉE",
+        type=int,
+        help="les tables annuelles du registre (par date, par objet) des séances données",
+    )
     parser.add_argument("--template", metavar="DOSSIER", help="le modèle de la collectivité")
     parser.add_argument("-o", "--out", metavar="CHEMIN", help="le PDF (un dossier avec --all)")
     parser.set_defaults(run=run_render)

@@ -97,3 +97,21 @@ def test_render_all_with_a_broken_template_writes_nothing(
 def test_render_help_is_french(capsys: pytest.CaptureFixture[str]) -> None:
     assert _run("render", "--help") == 0
     assert "feuillets du registre" in capsys.readouterr().out
+
+
+def test_render_year_tables_of_several_meetings(
+    write_record: RecordFactory, tmp_path: Path
+) -> None:
+    first = write_record(name="a.json")
+    second = write_record({"/meeting/date": "2023-03-09"}, name="b.json")
+    out = tmp_path / "tables.pdf"
+    assert _run("render", str(first), str(second), "--year-tables", "2023", "-o", str(out)) == 0
+    assert len(pdfium.PdfDocument(out)) >= 1
+
+
+def test_render_of_one_document_refuses_several_meetings(
+    write_record: RecordFactory, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    a, b = write_record(name="a.json"), write_record(name="b.json")
+    assert _run("render", str(a), str(b), "--kind", "minutes", "-o", str(tmp_path / "x.pdf")) == 2
+    assert "une seule séance à la fois" in capsys.readouterr().err

@@ -7,12 +7,13 @@ import hashlib
 import io
 from collections.abc import Callable
 from functools import cache
+from pathlib import Path
 
 import pikepdf
 import pytest
 from conformance import check_conformance
 
-from factories import dijon_record
+from factories import dijon_record, make_template
 from registre.documents import ATTACHMENT, render
 from registre.record import DocumentKind, canonical_bytes
 
@@ -42,6 +43,24 @@ def expected_record(kind: DocumentKind) -> bytes | None:
 @pytest.mark.parametrize("kind", list(DocumentKind), ids=lambda k: k.value)
 def test_document_is_conformant(kind: DocumentKind) -> None:
     problems = check_conformance(rendered(kind), embeds_record=expected_record(kind))
+    assert not problems, "\n".join(problems)
+
+
+def test_year_tables_are_conformant(tmp_path: Path) -> None:
+    from registre.documents import render_year_tables  # noqa: PLC0415
+
+    pdf = render_year_tables([dijon_record()], 2023)
+    problems = check_conformance(pdf, embeds_record=None)
+    assert not problems, "\n".join(problems)
+
+
+def test_extract_with_a_template_logo_is_conformant(tmp_path: Path) -> None:
+    settings = (
+        '[logo]\nfichier = "logo.png"\ntexte_alternatif = "Logo"\n[entete]\nlignes = ["RF"]\n'
+    )
+    folder = make_template(tmp_path / "modele", settings, logo=True)
+    pdf = render(dijon_record(), DocumentKind.EXTRACT, template=folder)
+    problems = check_conformance(pdf, embeds_record=record_bytes())
     assert not problems, "\n".join(problems)
 
 

@@ -242,3 +242,21 @@ def test_dijon_extract_page_one_reads_in_the_order_of_the_original(tmp_path: Pat
     assert -1 not in positions and positions == sorted(positions), list(
         zip(marks, positions, strict=True)
     )
+
+
+def test_year_tables_list_every_deliberation_by_date_and_subject(tmp_path: Path) -> None:
+    from datetime import date  # noqa: PLC0415
+
+    from registre.documents import render_year_tables  # noqa: PLC0415
+
+    november = meeting_of(dijon_record(), 2)
+    march = with_meeting(meeting_of(dijon_record(), 1), date=date(2023, 3, 9))
+    other_year = with_meeting(dijon_record(), date=date(2022, 5, 5))
+    text = _text(render_year_tables([november, march, other_year], 2023), tmp_path)
+    assert "TABLES DES DÉLIBÉRATIONS DE L'ANNÉE 2023" in text.replace("’", "'")
+    assert "Table chronologique" in text and "Table par objet" in text
+    chronological = text[: text.index("Table par objet")]
+    assert chronological.index("9 mars 2023") < chronological.index("23 novembre 2023")
+    assert "5 mai 2022" not in text
+    with pytest.raises(InputError, match="aucune des séances fournies n'a eu lieu en 2019"):
+        render_year_tables([november], 2019)

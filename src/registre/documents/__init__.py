@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from registre.documents.view import (
     derived_attendances,
     extract_view,
     meeting_documents_view,
+    year_tables_view,
 )
 from registre.errors import InputError
 from registre.record import (
@@ -33,7 +35,7 @@ ATTACHMENT = EMBEDDED_NAME
 # The register's sheets are the legal paper: they embed no record.
 _EMBEDS = {DocumentKind.EXTRACT, DocumentKind.DELIBERATION_LIST, DocumentKind.MINUTES}
 
-__all__ = ["ATTACHMENT", "DocumentKind", "TypstJob", "render", "typst_job"]
+__all__ = ["ATTACHMENT", "DocumentKind", "TypstJob", "render", "render_year_tables", "typst_job"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +77,25 @@ def typst_job(
     }
     main = template.layout(f"{kind.value}.typ", LAYOUTS / f"{kind.value}.typ")
     return TypstJob(main, template.folder, files, tuple(STANDARDS))
+
+
+def render_year_tables(
+    records: Sequence[MeetingRecord], year: int, template: Path | None = None
+) -> bytes:
+    """The yearly tables of the register (R2121-9): every deliberation of the year's
+    meetings by date and by subject. InputError when no meeting falls in `year`."""
+    if not any(r.meeting.date is not None and r.meeting.date.year == year for r in records):
+        raise InputError(f"aucune des séances fournies n'a eu lieu en {year}.")
+    look = load_template(template)
+    digest = hashlib.sha256(b"".join(canonical_bytes(r) for r in records)).hexdigest()
+    files = {
+        "view.json": _json(year_tables_view(list(records), year)),
+        "style.json": _json(_style(look)),
+        "meta.json": _json({"sha": digest, "embed": False}),
+        "record.json": b"",
+    }
+    main = look.layout("year_tables.typ", LAYOUTS / "year_tables.typ")
+    return compile_pdf(main, look.folder, files)
 
 
 def _embedded(record: MeetingRecord, kind: DocumentKind, item: str | None) -> MeetingRecord:

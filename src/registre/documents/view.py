@@ -192,3 +192,32 @@ def _paragraphs(text: str | None) -> list[str]:
     if not text:
         return []
     return [p.strip() for p in text.split("\n") if p.strip()]
+
+
+def year_tables_view(records: list[MeetingRecord], year: int) -> View:
+    """The deliberations of a year's meetings, in date order (R2121-9's tables)."""
+    meetings = sorted(
+        (r for r in records if r.meeting.date is not None and r.meeting.date.year == year),
+        key=lambda r: r.meeting.date or 0,
+    )
+    if not meetings:
+        return {
+            "year": str(year),
+            "meeting": meeting_view(records[0], Names(records[0])),
+            "rows": [],
+        }
+    rows = [
+        {
+            "date": french.date_words(r.meeting.date, weekday=False),
+            "number": d.number,
+            "subject": d.subject,
+            "outcome": french.outcome(d.outcome),
+        }
+        for r in meetings
+        for d in r.deliberations
+    ]
+    return {
+        "year": str(year),
+        "meeting": meeting_view(meetings[-1], Names(meetings[-1])),
+        "rows": rows,
+    }
