@@ -178,3 +178,35 @@ def meeting_of(record: MeetingRecord, items: int, *, paragraphs: int = 3) -> Mee
         for n in range(1, items + 1)
     )
     return replace(record, deliberations=deliberations)
+
+
+# --- register ---------------------------------------------------------------------------
+
+
+class FakeClock:
+    """A clock that advances one second a call, from a fixed instant (UTC)."""
+
+    def __init__(self, start: str = "2023-11-23T18:00:00+00:00") -> None:
+        from datetime import datetime, timedelta  # noqa: PLC0415
+
+        self.now = datetime.fromisoformat(start)
+        self.step = timedelta(seconds=1)
+
+    def __call__(self) -> Any:
+        self.now += self.step
+        return self.now
+
+
+def fill_register(store: Any, count: int, assembly: str = "conseil") -> list[Any]:
+    """Enter `count` deliberations of generated meetings (10 items a meeting, votes
+    varied by position) into a register store; the entries in order."""
+    from registre.register import append_deliberation  # noqa: PLC0415
+
+    clock, base, entries = FakeClock(), dijon_record(), []
+    for start in range(0, count, 10):
+        meeting = with_meeting(meeting_of(base, min(10, count - start)),
+                               date=date(2023, 1, 1 + (start // 10) % 28))  # fmt: skip
+        for index, item in enumerate(meeting.deliberations):
+            voted = with_vote(meeting, index, for_=84 - (start + index) % 5)
+            entries.append(append_deliberation(store, assembly, voted, item.number, clock))
+    return entries

@@ -1,0 +1,111 @@
+"""The register of deliberations: append-only, hash-chained, verifiable by anyone.
+
+One entry point for writing, `append_deliberation` / `append_event`, each taking
+the acting clock explicitly; `verify` checks a register (a database or an export)
+against the digests already published (anchors).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import replace
+
+from registre.record import (
+    DeliberationRecord,
+    LifecycleEvent,
+    MeetingRecord,
+    canonical_bytes,
+    item_attendances,
+)
+from registre.register.chain import (
+    GENESIS,
+    Anchor,
+    Break,
+    Entry,
+    EntryKind,
+    Verification,
+    digest_of,
+    entry_from_line,
+    export_lines,
+    verify,
+)
+from registre.register.store import SqliteStore
+
+Clock = Callable[[], dt.datetime]
+
+__all__ = [
+    "Anchor", "Break", "Clock", "Entry", "EntryKind", "SqliteStore", "Verification",
+    "anchor", "append_deliberation", "append_event", "entry_from_line", "export_lines",
+    "verify",
+]  # fmt: skip
+
+
+def append_deliberation(
+    store: SqliteStore, assembly: str, record: MeetingRecord, number: str, clock: Clock
+) -> Entry:
+    """Enter one deliberation of a meeting (with its meeting as context), numbered in
+    the year and in the meeting, chained to the last entry; in one transaction."""
+    item = _item(record, number)
+    day = record.meeting.date or clock().date()
+    payload = canonical_bytes(replace(record, deliberations=(item,)))
+    store.begin()
+    try:
+        entry = _entry(
+            store, assembly, EntryKind.DELIBERATION, payload, clock, year=day.year,
+            year_number=store.count(assembly, year=day.year) + 1, meeting=day.isoformat(),
+            meeting_number=store.count(assembly, meeting=day.isoformat()) + 1,
+        )  # fmt: skip
+        store.insert(entry)
+        store.commit()
+    except BaseException:
+        store.rollback()
+        raise
+    return entry
+
+
+def append_event(store: SqliteStore, assembly: str, event: LifecycleEvent, clock: Clock) -> Entry:
+    """Enter a lifecycle event (signed, published, transmitted, corrected, withdrawn)
+    about an earlier entry; the entry it concerns is never changed."""
+    store.begin()
+    try:
+        entry = _entry(
+            store, assembly, EntryKind.EVENT, canonical_bytes(event), clock,
+            year=event.on.year, year_number=0, meeting="", meeting_number=0,
+        )  # fmt: skip
+        store.insert(entry)
+        store.commit()
+    except BaseException:
+        store.rollback()
+        raise
+    return entry
+
+
+def anchor(store: SqliteStore, assembly: str, published_in: str) -> Anchor | None:
+    """The head of an assembly's chain, to print in the list of deliberations."""
+    head = store.head(assembly)
+    return Anchor(assembly, head[0], head[1], published_in) if head else None
+
+
+def _entry(
+    store: SqliteStore, assembly: str, kind: EntryKind, payload: bytes, clock: Clock, *,
+    year: int, year_number: int, meeting: str, meeting_number: int,
+) -> Entry:  # fmt: skip
+    head = store.head(assembly)
+    sequence, previous = (head[0] + 1, head[1]) if head else (1, GENESIS)
+    at = clock().astimezone(dt.UTC).isoformat(timespec="microseconds")
+    draft = Entry(
+        assembly=assembly, sequence=sequence, kind=kind, year=year, year_number=year_number,
+        meeting=meeting, meeting_number=meeting_number, entered_at=at, previous=previous,
+        digest="", payload=payload,
+    )  # fmt: skip
+    return replace(draft, digest=digest_of(previous, draft.header(), payload))
+
+
+def _item(record: MeetingRecord, number: str) -> DeliberationRecord:
+    for item in record.deliberations:
+        if item.number == number:
+            if item.attendance is None:
+                return replace(item, attendance=item_attendances(record)[number])
+            return item
+    raise KeyError(number)

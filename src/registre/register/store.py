@@ -1,0 +1,103 @@
+"""The register in SQLite: one table, append-only by triggers, one transaction an entry.
+
+SQLite's atomic commit makes an interrupted append leave the register as it was
+before it: the next start continues from the last complete entry.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+from registre.register.chain import Entry, EntryKind
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS register_entry (
+    assembly TEXT NOT NULL,
+    sequence INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    year INTEGER NOT NULL,
+    year_number INTEGER NOT NULL,
+    meeting TEXT NOT NULL,
+    meeting_number INTEGER NOT NULL,
+    entered_at TEXT NOT NULL,
+    previous TEXT NOT NULL,
+    digest TEXT NOT NULL,
+    payload BLOB NOT NULL,
+    PRIMARY KEY (assembly, sequence)
+);
+CREATE TRIGGER IF NOT EXISTS register_entry_no_update BEFORE UPDATE ON register_entry
+BEGIN SELECT RAISE(ABORT, 'registre : le registre ne se modifie pas (ajout seul)'); END;
+CREATE TRIGGER IF NOT EXISTS register_entry_no_delete BEFORE DELETE ON register_entry
+BEGIN SELECT RAISE(ABORT, 'registre : le registre ne se supprime pas (ajout seul)'); END;
+"""
+COLUMNS = (
+    "assembly, sequence, kind, year, year_number, meeting, meeting_number, entered_at, "
+    "previous, digest, payload"
+)
+
+
+class SqliteStore:
+    """A register kept in a SQLite file (the application's database)."""
+
+    def __init__(self, path: Path | str) -> None:
+        # isolation_level=None: transactions are begun explicitly (BEGIN IMMEDIATE)
+        self.connection = sqlite3.connect(str(path), isolation_level=None, timeout=30)
+        self.connection.execute("PRAGMA journal_mode=WAL")
+        self.connection.execute("PRAGMA synchronous=FULL")
+        self.connection.executescript(SCHEMA)
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.connection.close()
+
+    def begin(self) -> None:
+        """Start a write transaction that holds the register until commit."""
+        self.connection.execute("BEGIN IMMEDIATE")
+
+    def commit(self) -> None:
+        """Make the appended entry durable."""
+        self.connection.execute("COMMIT")
+
+    def rollback(self) -> None:
+        """Abandon the transaction."""
+        self.connection.execute("ROLLBACK")
+
+    def head(self, assembly: str) -> tuple[int, str] | None:
+        """The last entry's sequence and digest, or None for an empty chain."""
+        row = self.connection.execute(
+            "SELECT sequence, digest FROM register_entry WHERE assembly = ? "
+            "ORDER BY sequence DESC LIMIT 1",
+            (assembly,),
+        ).fetchone()
+        return (int(row[0]), str(row[1])) if row else None
+
+    def count(self, assembly: str, *, year: int | None = None, meeting: str | None = None) -> int:
+        """How many deliberations the assembly has entered in a year, or at a meeting."""
+        column, value = ("year", year) if year is not None else ("meeting", meeting)
+        row = self.connection.execute(
+            f"SELECT COUNT(*) FROM register_entry WHERE assembly = ? AND kind = ? AND {column} = ?",
+            (assembly, EntryKind.DELIBERATION.value, value),
+        ).fetchone()
+        return int(row[0])
+
+    def insert(self, entry: Entry) -> None:
+        """Write one entry (inside the caller's transaction)."""
+        self.connection.execute(
+            f"INSERT INTO register_entry ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (entry.assembly, entry.sequence, entry.kind.value, entry.year, entry.year_number,
+             entry.meeting, entry.meeting_number, entry.entered_at, entry.previous,
+             entry.digest, entry.payload),
+        )  # fmt: skip
+
+    def entries(self, assembly: str | None = None) -> Iterator[Entry]:
+        """Every entry, by assembly then sequence (one assembly's when given)."""
+        where, args = ("WHERE assembly = ?", (assembly,)) if assembly else ("", ())
+        query = f"SELECT {COLUMNS} FROM register_entry {where} ORDER BY assembly, sequence"
+        for row in self.connection.execute(query, args):
+            yield Entry(
+                assembly=row[0], sequence=row[1], kind=EntryKind(row[2]), year=row[3],
+                year_number=row[4], meeting=row[5], meeting_number=row[6], entered_at=row[7],
+                previous=row[8], digest=row[9], payload=bytes(row[10]),
+            )  # fmt: skip
