@@ -334,12 +334,10 @@ def build_parser() -> argparse.ArgumentParser:
         title="commandes", dest="command", metavar="COMMANDE", required=True
     )
     _add_check(commands)
-    from registre.cli_read import add_read  # noqa: PLC0415 (cli_read imports this module)
+    from registre import cli_read, cli_render, cli_verify  # noqa: PLC0415 (they import this module)
 
-    add_read(commands)
-    from registre.cli_render import add_render  # noqa: PLC0415 (it imports this module)
-
-    add_render(commands)
+    for add in (cli_read.add_read, cli_render.add_render, cli_verify.add_verify):
+        add(commands)
     _add_simple(
         commands, "demo", run_demo, "contrôle le registre de démonstration (Dijon métropole)",
         "écrit le rapport dans CHEMIN au lieu de l'afficher",

@@ -41,7 +41,14 @@ COLUMNS = (
 class SqliteStore:
     """A register kept in a SQLite file (the application's database)."""
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, *, read_only: bool = False) -> None:
+        """Open (and create) a register; `read_only` for auditors: nothing is written,
+        and a database without a register is an error (sqlite3.DatabaseError)."""
+        if read_only:
+            uri = f"{Path(path).resolve().as_uri()}?mode=ro"
+            self.connection = sqlite3.connect(uri, uri=True, isolation_level=None)
+            self.connection.execute("SELECT 1 FROM register_entry LIMIT 1").fetchall()
+            return
         # isolation_level=None: transactions are begun explicitly (BEGIN IMMEDIATE)
         self.connection = sqlite3.connect(str(path), isolation_level=None, timeout=30)
         self.connection.execute("PRAGMA journal_mode=WAL")

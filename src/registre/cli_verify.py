@@ -1,0 +1,125 @@
+"""`registre verify`: check a register (SQLite database or JSON Lines export) against
+the digests published in the lists of deliberations (anchors)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+from registre.cli_text import FrenchHelpFormatter
+from registre.errors import InputError, RegistreError
+from registre.register import Anchor, Entry, SqliteStore, entry_from_line, export_lines, verify
+
+EPILOG = """\
+REGISTRE : la base SQLite de registre, ou un registre exporté (JSON Lines, --export).
+--anchors : un fichier JSON des empreintes publiées, une liste de
+  {"assembly", "sequence", "digest", "published_in"} ; une réécriture du registre
+  depuis sa publication les contredit.
+Code de sortie : 0 si le registre est intègre, 1 à la première rupture (dite
+précisément : écriture, ce qui a changé, quelle publication le contredit), 2 si
+l'entrée est illisible."""
+
+
+def run_verify(args: argparse.Namespace) -> int:
+    """Check every chain of the register; print the verdict in French."""
+    path = Path(args.path)
+    anchors = _anchors(Path(args.anchors)) if args.anchors else ()
+    if args.export:
+        with _store(path) as store, open(args.export, "w", encoding="utf-8") as out:
+            for line in export_lines(store.entries()):
+                out.write(line + "\n")
+        print(f"registre exporté dans {args.export}")
+        return 0
+    result = verify(_entries(path), anchors)
+    if result.broken is None:
+        heads = ", ".join(
+            f"{a} : {n} écritures, tête {d[:16]}…" for a, (n, d) in result.heads.items()
+        )
+        print(f"Registre intègre : {result.entries} écritures vérifiées ({heads or 'vide'}).")
+        return 0
+    broken = result.broken
+    print(
+        f"Registre ROMPU à l'écriture n° {broken.sequence} de « {broken.assembly} » : {broken.problem}."
+    )
+    return 1
+
+
+class _store:
+    def __init__(self, path: Path) -> None:
+        self.store = _open(path)
+
+    def __enter__(self) -> SqliteStore:
+        return self.store
+
+    def __exit__(self, *exc: object) -> None:
+        self.store.close()
+
+
+def _open(path: Path) -> SqliteStore:
+    if not path.is_file():
+        raise InputError("fichier introuvable.", path=str(path))
+    try:
+        return SqliteStore(path, read_only=True)
+    except sqlite3.DatabaseError:
+        raise InputError(
+            "ce fichier n'est pas une base de registre SQLite.", path=str(path)
+        ) from None
+
+
+def _entries(path: Path) -> Iterator[Entry]:
+    if path.suffix.lower() in (".jsonl", ".json"):
+        return _lines(path)
+    return _open(path).entries()
+
+
+def _lines(path: Path) -> Iterator[Entry]:
+    try:
+        with path.open(encoding="utf-8") as stream:
+            for number, line in enumerate(stream, start=1):
+                if line.strip():
+                    yield _entry(line, path, number)
+    except OSError as exc:
+        raise InputError(f"lecture impossible ({exc.strerror}).", path=str(path)) from None
+
+
+def _entry(line: str, path: Path, number: int) -> Entry:
+    try:
+        return entry_from_line(line)
+    except (ValueError, KeyError, TypeError, AttributeError):
+        raise InputError(
+            f"ligne {number} : ce n'est pas une écriture du registre.", path=str(path)
+        ) from None
+
+
+def _anchors(path: Path) -> tuple[Anchor, ...]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return tuple(Anchor(str(a["assembly"]), int(a["sequence"]), str(a["digest"]),
+                            str(a.get("published_in", path.name))) for a in data)  # fmt: skip
+    except (OSError, ValueError, KeyError, TypeError):
+        raise InputError(
+            'liste d\'empreintes illisible : attendu [{"assembly", "sequence", "digest", '
+            '"published_in"}, ...].',
+            path=str(path),
+        ) from None
+
+
+def add_verify(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add `registre verify` to the command's subparsers."""
+    parser = commands.add_parser(
+        "verify",
+        help="vérifie l'intégrité d'un registre (chaîne d'empreintes, publications)",
+        description="Vérifie la chaîne d'empreintes d'un registre et les empreintes publiées.",
+        epilog=EPILOG,
+        formatter_class=FrenchHelpFormatter,
+    )
+    parser.add_argument("path", metavar="REGISTRE", help="base SQLite ou export .jsonl")
+    parser.add_argument("--anchors", metavar="CHEMIN", help="les empreintes publiées (JSON)")
+    parser.add_argument("--export", metavar="CHEMIN", help="exporte le registre en JSON Lines")
+    parser.set_defaults(run=run_verify)
+
+
+__all__ = ["RegistreError", "add_verify", "run_verify"]
