@@ -19,6 +19,7 @@ from registre.record import DocumentKind, MeetingRecord
 
 if TYPE_CHECKING:
     from registre.documents.template import Template
+    from registre.register import Anchor
 
 # File names of `--all`, in French for the clerks who publish them.
 FILE_NAMES = {
@@ -56,8 +57,28 @@ def run_render(args: argparse.Namespace) -> int:
         written = _render_all(record, Path(args.out), template)
         print(f"{len(written)} documents écrits dans {args.out}")
         return 0
-    _write(Path(args.out), _render(record, DocumentKind(args.kind), args.item, template))
+    kind = DocumentKind(args.kind)
+    _write(Path(args.out), _render(record, kind, args.item, template, _head(args, record)))
     return 0
+
+
+def _head(args: argparse.Namespace, record: MeetingRecord) -> Anchor | None:
+    """The register's head to print in a list of deliberations (--register)."""
+    if not args.register:
+        return None
+    if args.kind != DocumentKind.DELIBERATION_LIST.value:
+        raise RegistreError("--register ne s'applique qu'à la liste des délibérations")
+    from registre.cli_verify import open_register  # noqa: PLC0415 (loads the register)
+    from registre.documents.french import date_words  # noqa: PLC0415
+    from registre.register import anchor  # noqa: PLC0415
+
+    store = open_register(Path(args.register))
+    where = f"la liste des délibérations de la séance du {date_words(record.meeting.date)}"
+    head = anchor(store, args.assembly, where)
+    store.close()
+    if head is None:
+        raise RegistreError(f"le registre ne contient aucune écriture de « {args.assembly} »")
+    return head
 
 
 def _year_tables(args: argparse.Namespace) -> int:
@@ -73,12 +94,16 @@ def _year_tables(args: argparse.Namespace) -> int:
 
 
 def _render(
-    record: MeetingRecord, kind: DocumentKind, item: str | None, template: Template
+    record: MeetingRecord,
+    kind: DocumentKind,
+    item: str | None,
+    template: Template,
+    anchor: Anchor | None = None,
 ) -> bytes:
     from registre.documents import typst_job  # noqa: PLC0415 (see the module's docstring)
     from registre.documents.compiler import compile_pdf  # noqa: PLC0415
 
-    job = typst_job(record, kind, item, template)
+    job = typst_job(record, kind, item, template, anchor=anchor)
     return compile_pdf(job.main, job.fonts, job.files)
 
 
@@ -137,5 +162,13 @@ def add_render(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="les tables annuelles du registre (par date, par objet) des séances données",
     )
     parser.add_argument("--template", metavar="DOSSIER", help="le modèle de la collectivité")
+    parser.add_argument(
+        "--register",
+        metavar="REGISTRE",
+        help="liste des délibérations : y imprimer l'empreinte de tête de ce registre (SQLite)",
+    )
+    parser.add_argument(
+        "--assembly", default="conseil", help="l'assemblée dans le registre (défaut : conseil)"
+    )
     parser.add_argument("-o", "--out", metavar="CHEMIN", help="le PDF (un dossier avec --all)")
     parser.set_defaults(run=run_render)

@@ -12,12 +12,14 @@ from pathlib import Path
 from registre.cli_text import FrenchHelpFormatter
 from registre.errors import InputError, RegistreError
 from registre.register import Anchor, Entry, SqliteStore, entry_from_line, export_lines, verify
+from registre.register.chain import anchors_in_keywords
 
 EPILOG = """\
 REGISTRE : la base SQLite de registre, ou un registre exporté (JSON Lines, --export).
---anchors : un fichier JSON des empreintes publiées, une liste de
-  {"assembly", "sequence", "digest", "published_in"} ; une réécriture du registre
-  depuis sa publication les contredit.
+--anchors : les empreintes publiées, dans une liste des délibérations produite par
+  registre (PDF, « registre render --register »), ou un fichier JSON
+  [{"assembly", "sequence", "digest", "published_in"}, ...] ; une réécriture du
+  registre depuis leur publication les contredit.
 Code de sortie : 0 si le registre est intègre, 1 à la première rupture (dite
 précisément : écriture, ce qui a changé, quelle publication le contredit), 2 si
 l'entrée est illisible."""
@@ -26,7 +28,7 @@ l'entrée est illisible."""
 def run_verify(args: argparse.Namespace) -> int:
     """Check every chain of the register; print the verdict in French."""
     path = Path(args.path)
-    anchors = _anchors(Path(args.anchors)) if args.anchors else ()
+    anchors = tuple(a for given in args.anchors or () for a in _anchors(Path(given)))
     if args.export:
         with _store(path) as store, open(args.export, "w", encoding="utf-8") as out:
             for line in export_lines(store.entries()):
@@ -49,7 +51,7 @@ def run_verify(args: argparse.Namespace) -> int:
 
 class _store:
     def __init__(self, path: Path) -> None:
-        self.store = _open(path)
+        self.store = open_register(path)
 
     def __enter__(self) -> SqliteStore:
         return self.store
@@ -58,7 +60,8 @@ class _store:
         self.store.close()
 
 
-def _open(path: Path) -> SqliteStore:
+def open_register(path: Path) -> SqliteStore:
+    """A register database opened read-only; InputError (French) when it is not one."""
     if not path.is_file():
         raise InputError("fichier introuvable.", path=str(path))
     try:
@@ -72,7 +75,7 @@ def _open(path: Path) -> SqliteStore:
 def _entries(path: Path) -> Iterator[Entry]:
     if path.suffix.lower() in (".jsonl", ".json"):
         return _lines(path)
-    return _open(path).entries()
+    return open_register(path).entries()
 
 
 def _lines(path: Path) -> Iterator[Entry]:
@@ -95,6 +98,9 @@ def _entry(line: str, path: Path, number: int) -> Entry:
 
 
 def _anchors(path: Path) -> tuple[Anchor, ...]:
+    """The anchors of a JSON list, or those a published PDF carries in its keywords."""
+    if path.suffix.lower() == ".pdf":
+        return _pdf_anchors(path)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         return tuple(Anchor(str(a["assembly"]), int(a["sequence"]), str(a["digest"]),
@@ -107,6 +113,21 @@ def _anchors(path: Path) -> tuple[Anchor, ...]:
         ) from None
 
 
+def _pdf_anchors(path: Path) -> tuple[Anchor, ...]:
+    import pypdfium2 as pdfium  # noqa: PLC0415 (only for published PDFs)
+
+    try:
+        document = pdfium.PdfDocument(str(path))
+        keywords = document.get_metadata_dict().get("Keywords", "")
+        document.close()
+    except (OSError, pdfium.PdfiumError):
+        raise InputError("ce PDF ne peut pas être ouvert.", path=str(path)) from None
+    found = anchors_in_keywords(keywords, path.name)
+    if not found:
+        raise InputError("ce PDF ne porte aucune empreinte du registre.", path=str(path))
+    return tuple(found)
+
+
 def add_verify(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add `registre verify` to the command's subparsers."""
     parser = commands.add_parser(
@@ -117,7 +138,12 @@ def add_verify(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         formatter_class=FrenchHelpFormatter,
     )
     parser.add_argument("path", metavar="REGISTRE", help="base SQLite ou export .jsonl")
-    parser.add_argument("--anchors", metavar="CHEMIN", help="les empreintes publiées (JSON)")
+    parser.add_argument(
+        "--anchors",
+        metavar="CHEMIN",
+        action="append",
+        help="empreintes publiées : un JSON, ou une liste des délibérations en PDF (répétable)",
+    )
     parser.add_argument("--export", metavar="CHEMIN", help="exporte le registre en JSON Lines")
     parser.set_defaults(run=run_verify)
 

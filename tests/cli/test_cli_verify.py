@@ -7,10 +7,13 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from cli_helpers import RecordFactory
 
 from factories import fill_register
 from registre import cli
+from registre.extracts.loaders import load
 from registre.register import SqliteStore, anchor
+from registre.register.chain import digest_of
 
 
 @pytest.fixture
@@ -88,3 +91,39 @@ def test_verify_never_writes_into_another_database(
     assert cli.main(["verify", str(other)]) == 2
     assert "n'est pas une base de registre" in capsys.readouterr().err
     assert other.read_bytes() == before
+
+
+def test_published_list_anchors_the_register_end_to_end(
+    register: Path, tmp_path: Path, write_record: RecordFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    listing = tmp_path / "liste.pdf"
+    argv = ["render", str(write_record()), "--kind", "deliberation_list", "--register",
+            str(register), "-o", str(listing)]  # fmt: skip
+    assert cli.main(argv) == 0
+    assert "Empreinte du registre" in load(listing).text
+    assert cli.main(["verify", str(register), "--anchors", str(listing)]) == 0
+    # an attacker rewrites the last entry and re-hashes it, triggers dropped
+    db = sqlite3.connect(register, isolation_level=None)
+    db.execute("DROP TRIGGER register_entry_no_update")
+    store = SqliteStore.__new__(SqliteStore)
+    store.connection = db
+    last = list(store.entries())[-1]
+    payload = last.payload.replace(b'"for":', b'"for":1', 1)
+    digest = digest_of(last.previous, last.header(), payload)
+    db.execute("UPDATE register_entry SET payload = ?, digest = ? WHERE sequence = ?",
+               (payload, digest, last.sequence))  # fmt: skip
+    db.close()
+    capsys.readouterr()
+    assert cli.main(["verify", str(register)]) == 0  # the chain alone cannot tell
+    assert cli.main(["verify", str(register), "--anchors", str(listing)]) == 1
+    out = capsys.readouterr().out
+    assert f"n° {last.sequence}" in out and "liste.pdf" in out and "réécrit" in out
+
+
+def test_register_option_only_for_the_list(
+    register: Path, tmp_path: Path, write_record: RecordFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["render", str(write_record()), "--kind", "minutes", "--register", str(register),
+            "-o", str(tmp_path / "pv.pdf")]  # fmt: skip
+    assert cli.main(argv) == 2
+    assert "ne s'applique qu'à la liste" in capsys.readouterr().err

@@ -29,6 +29,7 @@ from registre.record import (
     MeetingRecord,
     canonical_bytes,
 )
+from registre.register.chain import Anchor, anchor_keyword
 
 LAYOUTS = Path(__file__).resolve().parent / "typst"
 ATTACHMENT = EMBEDDED_NAME
@@ -53,22 +54,38 @@ def render(
     kind: DocumentKind,
     item: str | None = None,
     template: Path | None = None,
+    *,
+    anchor: Anchor | None = None,
 ) -> bytes:
     """The PDF of one document of a meeting (`item`: the deliberation number of an extract).
 
+    `anchor`, the head of the register's chain when the meeting closed, is printed in
+    the list of deliberations and in its metadata: a later rewrite contradicts it.
     Raises InputError (French) for an unknown item or a broken template.
     """
-    job = typst_job(record, kind, item, load_template(template))
+    job = typst_job(record, kind, item, load_template(template), anchor=anchor)
     return compile_pdf(job.main, job.fonts, job.files)
 
 
 def typst_job(
-    record: MeetingRecord, kind: DocumentKind, item: str | None, template: Template
+    record: MeetingRecord,
+    kind: DocumentKind,
+    item: str | None,
+    template: Template,
+    *,
+    anchor: Anchor | None = None,
 ) -> TypstJob:
     """The Typst layout and data files of a document (for `render`, and benchmarks)."""
     embedded = _embedded(record, kind, item)
     data = canonical_bytes(embedded)
-    meta = {"sha": hashlib.sha256(data).hexdigest(), "embed": kind in _EMBEDS}
+    meta = {
+        "sha": hashlib.sha256(data).hexdigest(),
+        "embed": kind in _EMBEDS,
+        "anchor": anchor_keyword(anchor) if anchor else None,
+        "anchor_text": f"écriture n° {anchor.sequence}, SHA-256 {anchor.digest}"
+        if anchor
+        else None,
+    }
     files = {
         "view.json": _json(_view(record, kind, item)),
         "style.json": _json(_style(template)),

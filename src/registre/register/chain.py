@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
@@ -67,6 +68,20 @@ class Anchor:
     sequence: int
     digest: str
     published_in: str  # where it was published: a document, a date
+
+
+ANCHOR_PREFIX = "registre-anchor"
+
+
+def anchor_keyword(anchor: Anchor) -> str:
+    """The anchor as a PDF keyword: `registre-anchor:<assembly>:<sequence>:<digest>`."""
+    return f"{ANCHOR_PREFIX}:{anchor.assembly}:{anchor.sequence}:{anchor.digest}"
+
+
+def anchors_in_keywords(keywords: str, published_in: str) -> list[Anchor]:
+    """The anchors a document's keywords carry (see `anchor_keyword`)."""
+    found = re.findall(rf"{ANCHOR_PREFIX}:(.+?):(\d+):([0-9a-f]{{64}})", keywords)
+    return [Anchor(a, int(n), d, published_in) for a, n, d in found]
 
 
 @dataclass(frozen=True, slots=True)
