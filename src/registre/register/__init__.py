@@ -30,19 +30,19 @@ from registre.register.chain import (
     export_lines,
     verify,
 )
-from registre.register.store import SqliteStore
+from registre.register.store import SqliteStore, Store
 
 Clock = Callable[[], dt.datetime]
 
 __all__ = [
-    "Anchor", "Break", "Clock", "Entry", "EntryKind", "SqliteStore", "Verification",
+    "Anchor", "Break", "Clock", "Entry", "EntryKind", "SqliteStore", "Store", "Verification",
     "anchor", "append_deliberation", "append_event", "entry_from_line", "export_lines",
     "verify",
 ]  # fmt: skip
 
 
 def append_deliberation(
-    store: SqliteStore, assembly: str, record: MeetingRecord, number: str, clock: Clock
+    store: Store, assembly: str, record: MeetingRecord, number: str, clock: Clock
 ) -> Entry:
     """Enter one deliberation of a meeting (with its meeting as context), numbered in
     the year and in the meeting, chained to the last entry; in one transaction."""
@@ -64,7 +64,7 @@ def append_deliberation(
     return entry
 
 
-def append_event(store: SqliteStore, assembly: str, event: LifecycleEvent, clock: Clock) -> Entry:
+def append_event(store: Store, assembly: str, event: LifecycleEvent, clock: Clock) -> Entry:
     """Enter a lifecycle event (signed, published, transmitted, corrected, withdrawn)
     about an earlier entry; the entry it concerns is never changed."""
     store.begin()
@@ -81,14 +81,14 @@ def append_event(store: SqliteStore, assembly: str, event: LifecycleEvent, clock
     return entry
 
 
-def anchor(store: SqliteStore, assembly: str, published_in: str) -> Anchor | None:
+def anchor(store: Store, assembly: str, published_in: str) -> Anchor | None:
     """The head of an assembly's chain, to print in the list of deliberations."""
     head = store.head(assembly)
     return Anchor(assembly, head[0], head[1], published_in) if head else None
 
 
 def _entry(
-    store: SqliteStore, assembly: str, kind: EntryKind, payload: bytes, clock: Clock, *,
+    store: Store, assembly: str, kind: EntryKind, payload: bytes, clock: Clock, *,
     year: int, year_number: int, meeting: str, meeting_number: int,
 ) -> Entry:  # fmt: skip
     head = store.head(assembly)

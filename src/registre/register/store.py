@@ -9,6 +9,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Protocol
 
 from registre.register.chain import Entry, EntryKind
 
@@ -36,6 +37,20 @@ COLUMNS = (
     "assembly, sequence, kind, year, year_number, meeting, meeting_number, entered_at, "
     "previous, digest, payload"
 )
+
+
+class Store(Protocol):
+    """Where a register is kept: SQLite here, PostgreSQL in `registre.register.postgres`."""
+
+    def begin(self) -> None: ...
+    def commit(self) -> None: ...
+    def rollback(self) -> None: ...
+    def head(self, assembly: str) -> tuple[int, str] | None: ...
+    def count(
+        self, assembly: str, *, year: int | None = None, meeting: str | None = None
+    ) -> int: ...
+    def insert(self, entry: Entry) -> None: ...
+    def entries(self, assembly: str | None = None) -> Iterator[Entry]: ...
 
 
 class SqliteStore:
