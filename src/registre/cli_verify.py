@@ -6,12 +6,18 @@ from __future__ import annotations
 import argparse
 import json
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
 from registre.cli_text import FrenchHelpFormatter
 from registre.errors import InputError, RegistreError
-from registre.register import Anchor, Entry, SqliteStore, entry_from_line, export_lines, verify
+from registre.register import (
+    Anchor,
+    SqliteStore,
+    entry_from_line,
+    export_lines,
+    verify,
+    verify_export,
+)
 from registre.register.chain import anchors_in_keywords
 
 EPILOG = """\
@@ -30,12 +36,16 @@ def run_verify(args: argparse.Namespace) -> int:
     path = Path(args.path)
     anchors = tuple(a for given in args.anchors or () for a in _anchors(Path(given)))
     if args.export:
-        with _store(path) as store, open(args.export, "w", encoding="utf-8") as out:
+        with _store(path) as store, open(args.export, "wb") as out:
             for line in export_lines(store.entries()):
-                out.write(line + "\n")
+                out.write(line + b"\n")
         print(f"registre exporté dans {args.export}")
         return 0
-    result = verify(_entries(path), anchors)
+    if path.suffix.lower() in (".jsonl", ".json"):
+        _check_export(path)
+        result = verify_export(path, anchors)
+    else:
+        result = verify(open_register(path).entries(), anchors)
     if result.broken is None:
         heads = ", ".join(
             f"{a} : {n} écritures, tête {d[:16]}…" for a, (n, d) in result.heads.items()
@@ -72,28 +82,20 @@ def open_register(path: Path) -> SqliteStore:
         ) from None
 
 
-def _entries(path: Path) -> Iterator[Entry]:
-    if path.suffix.lower() in (".jsonl", ".json"):
-        return _lines(path)
-    return open_register(path).entries()
-
-
-def _lines(path: Path) -> Iterator[Entry]:
+def _check_export(path: Path) -> None:
+    """An export whose first line is no entry is not a register: a French error."""
+    if not path.is_file():
+        raise InputError("fichier introuvable.", path=str(path))
     try:
-        with path.open(encoding="utf-8") as stream:
-            for number, line in enumerate(stream, start=1):
-                if line.strip():
-                    yield _entry(line, path, number)
+        with path.open("rb") as stream:
+            first = stream.readline().rstrip(b"\r\n")
     except OSError as exc:
         raise InputError(f"lecture impossible ({exc.strerror}).", path=str(path)) from None
-
-
-def _entry(line: str, path: Path, number: int) -> Entry:
     try:
-        return entry_from_line(line)
-    except (ValueError, KeyError, TypeError, AttributeError):
+        entry_from_line(first)
+    except (ValueError, TypeError):
         raise InputError(
-            f"ligne {number} : ce n'est pas une écriture du registre.", path=str(path)
+            "ligne 1 : ce n'est pas une écriture du registre.", path=str(path)
         ) from None
 
 

@@ -36,9 +36,9 @@ def test_verify_an_export_and_locate_a_change(
     export = tmp_path / "registre.jsonl"
     assert cli.main(["verify", str(register), "--export", str(export)]) == 0
     assert cli.main(["verify", str(export)]) == 0
-    lines = export.read_text(encoding="utf-8").splitlines()
-    lines[6] = lines[6].replace('\\"for\\":', '\\"for\\":1', 1)
-    export.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    lines = export.read_bytes().splitlines()
+    lines[6] = lines[6].replace(b'"for":', b'"for":1', 1)
+    export.write_bytes(b"\n".join(lines) + b"\n")
     capsys.readouterr()
     assert cli.main(["verify", str(export)]) == 1
     out = capsys.readouterr().out

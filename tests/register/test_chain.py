@@ -21,6 +21,7 @@ from registre.register import (
     entry_from_line,
     export_lines,
     verify,
+    verify_export,
 )
 from registre.register.chain import digest_of
 
@@ -172,12 +173,46 @@ def test_events_are_entries_that_never_change_the_original(tmp_path: Path) -> No
 
 def test_exported_register_verifies_without_the_database(filled: Path, tmp_path: Path) -> None:
     lines = list(export_lines(SqliteStore(filled).entries()))
-    assert verify(entry_from_line(line) for line in lines).ok
-    data = json.loads(lines[10])
-    data["payload"] = data["payload"].replace('"for":', '"for":1', 1)
-    lines[10] = json.dumps(data, ensure_ascii=False)
-    broken = verify(entry_from_line(line) for line in lines).broken
-    assert broken is not None and broken.sequence == 11
+    export = tmp_path / "registre.jsonl"
+    export.write_bytes(b"\n".join(lines) + b"\n")
+    result = verify_export(export)
+    assert result.ok and result.entries == 1000
+    assert [entry_from_line(line) for line in lines[:3]] == list(SqliteStore(filled).entries())[:3]
+    record = json.loads(lines[0])["payload"]  # a re-user reads the record directly
+    assert record["deliberations"][0]["number"] == "2023_0001"
+
+
+@pytest.mark.parametrize(
+    ("tamper", "sequence", "problem"),
+    [
+        (lambda ls: ls.__setitem__(10, ls[10].replace(b'"for":', b'"for":1', 1)), 11, "contenu"),
+        (lambda ls: ls.pop(500), 502, "n° 501 manque"),
+        (lambda ls: ls.insert(300, ls.pop(301)), 302, "n° 301 manque"),
+        (lambda ls: ls.__setitem__(7, b"{pas une ligne}"), 8, "illisible"),
+    ],
+)
+def test_tampered_export_is_located(
+    filled: Path, tmp_path: Path, tamper: object, sequence: int, problem: str
+) -> None:
+    lines = list(export_lines(SqliteStore(filled).entries()))
+    tamper(lines)  # type: ignore[operator]
+    export = tmp_path / "registre.jsonl"
+    export.write_bytes(b"\n".join(lines) + b"\n")
+    broken = verify_export(export).broken
+    assert broken is not None and broken.sequence == sequence and problem in broken.problem, broken
+
+
+def test_export_checks_anchors(filled: Path, tmp_path: Path) -> None:
+    store = SqliteStore(filled)
+    export = tmp_path / "registre.jsonl"
+    export.write_bytes(b"\n".join(export_lines(store.entries())) + b"\n")
+    good = anchor(store, "conseil", "la liste du 28 janvier 2023")
+    assert good is not None and verify_export(export, (good,)).ok
+    wrong = Anchor("conseil", 640, "e" * 64, "la liste du 20 janvier 2023")
+    broken = verify_export(export, (wrong,)).broken
+    assert broken is not None and broken.sequence == 640 and "20 janvier 2023" in broken.problem
+    beyond = Anchor("conseil", 1200, "e" * 64, "la liste du 30 janvier 2023")
+    assert "tronqué" in verify_export(export, (beyond,)).broken.problem  # type: ignore[union-attr]
 
 
 def test_two_assemblies_have_their_own_chains(tmp_path: Path) -> None:

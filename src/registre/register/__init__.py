@@ -26,10 +26,9 @@ from registre.register.chain import (
     EntryKind,
     Verification,
     digest_of,
-    entry_from_line,
-    export_lines,
     verify,
 )
+from registre.register.export import entry_from_line, export_lines, verify_export
 from registre.register.store import SqliteStore, Store
 
 Clock = Callable[[], dt.datetime]
@@ -37,7 +36,7 @@ Clock = Callable[[], dt.datetime]
 __all__ = [
     "Anchor", "Break", "Clock", "Entry", "EntryKind", "SqliteStore", "Store", "Verification",
     "anchor", "append_deliberation", "append_event", "entry_from_line", "export_lines",
-    "verify",
+    "verify", "verify_export",
 ]  # fmt: skip
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -114,18 +114,19 @@ def verify(entries: Iterable[Entry], anchors: Iterable[Anchor] = ()) -> Verifica
     count = 0
     for entry in entries:
         count += 1
-        problem = _link_problem(entry, heads.get(entry.assembly)) or _anchor_problem(
-            entry, published.pop((entry.assembly, entry.sequence), None)
+        problem = link_problem(entry, heads.get(entry.assembly)) or anchor_problem(
+            entry.digest, published.pop((entry.assembly, entry.sequence), None)
         )
         if problem:
             return Verification(count, heads, Break(entry.assembly, entry.sequence, problem))
         heads[entry.assembly] = (entry.sequence, entry.digest)
     for anchor in published.values():  # anchored entries that are no longer there
-        return Verification(count, heads, Break(anchor.assembly, anchor.sequence, _missing(anchor)))
+        return Verification(count, heads, Break(anchor.assembly, anchor.sequence, missing(anchor)))
     return Verification(count, heads, None)
 
 
-def _link_problem(entry: Entry, head: tuple[int, str] | None) -> str | None:
+def link_problem(entry: Entry, head: tuple[int, str] | None) -> str | None:
+    """What is wrong with an entry after this head (None for a chain's start), if anything."""
     expected_sequence, previous = (head[0] + 1, head[1]) if head else (1, GENESIS)
     if entry.sequence != expected_sequence:
         return (
@@ -142,41 +143,19 @@ def _link_problem(entry: Entry, head: tuple[int, str] | None) -> str | None:
     return None
 
 
-def _anchor_problem(entry: Entry, anchor: Anchor | None) -> str | None:
-    if anchor is None or anchor.digest == entry.digest:
+def anchor_problem(digest: str, anchor: Anchor | None) -> str | None:
+    """What an entry of this digest contradicts in a published anchor, if anything."""
+    if anchor is None or anchor.digest == digest:
         return None
     return (
         f"l'empreinte publiée dans {anchor.published_in} ({anchor.digest[:16]}…) contredit "
-        f"l'écriture ({entry.digest[:16]}…) : le registre a été réécrit depuis sa publication"
+        f"l'écriture ({digest[:16]}…) : le registre a été réécrit depuis sa publication"
     )
 
 
-def _missing(anchor: Anchor) -> str:
+def missing(anchor: Anchor) -> str:
+    """An anchored entry that the register no longer has."""
     return (
         f"l'écriture n° {anchor.sequence}, dont l'empreinte est publiée dans "
         f"{anchor.published_in}, n'existe plus : le registre a été tronqué"
     )
-
-
-def export_lines(entries: Iterable[Entry]) -> Iterator[str]:
-    """The register as JSON Lines (one entry a line, the payload as JSON text)."""
-    for e in entries:
-        yield json.dumps(
-            {"assembly": e.assembly, "sequence": e.sequence, "kind": e.kind.value,
-             "year": e.year, "year_number": e.year_number, "meeting": e.meeting,
-             "meeting_number": e.meeting_number,
-             "entered_at": e.entered_at, "previous": e.previous, "digest": e.digest,
-             "payload": e.payload.decode("utf-8")},
-            ensure_ascii=False,
-        )  # fmt: skip
-
-
-def entry_from_line(line: str) -> Entry:
-    """An entry of an exported register (KeyError/ValueError when the line is not one)."""
-    d = json.loads(line)
-    return Entry(
-        assembly=d["assembly"], sequence=int(d["sequence"]), kind=EntryKind(d["kind"]),
-        year=int(d["year"]), year_number=int(d["year_number"]), meeting=d["meeting"],
-        meeting_number=int(d["meeting_number"]), entered_at=d["entered_at"],
-        previous=d["previous"], digest=d["digest"], payload=d["payload"].encode("utf-8"),
-    )  # fmt: skip
