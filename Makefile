@@ -50,6 +50,7 @@ bench: install
 	$(BIN)/python benchmarks/check.py
 	$(BIN)/python benchmarks/read.py
 	$(BIN)/python benchmarks/render.py
+	$(BIN)/python benchmarks/register.py
 
 ## Regenerate docs/record.schema.json and docs/read.schema.json after a change of the
 ## record or of the output of `registre read`.
