@@ -74,12 +74,15 @@ def best(fn: object, rounds: int) -> float:
 
 
 def append_rate(make_store: object, count: int) -> float:
-    """Entries appended per second into a fresh store."""
-    from factories import fill_register  # noqa: PLC0415
+    """Entries appended per second into a fresh store (the records made before timing)."""
+    from factories import FakeClock, register_items  # noqa: PLC0415
+    from registre.register import append_deliberation  # noqa: PLC0415
 
+    items, clock = register_items(count), FakeClock()
     store = make_store()  # type: ignore[operator]
     start = time.perf_counter()
-    fill_register(store, count)
+    for record, number in items:
+        append_deliberation(store, "conseil", record, number, clock)
     elapsed = time.perf_counter() - start
     store.close()
     return count / elapsed

@@ -197,16 +197,25 @@ class FakeClock:
         return self.now
 
 
-def fill_register(store: Any, count: int, assembly: str = "conseil") -> list[Any]:
-    """Enter `count` deliberations of generated meetings (10 items a meeting, votes
-    varied by position) into a register store; the entries in order."""
-    from registre.register import append_deliberation  # noqa: PLC0415
-
-    clock, base, entries = FakeClock(), dijon_record(), []
+def register_items(count: int) -> list[tuple[Any, str]]:
+    """`count` deliberations of generated meetings (10 items a meeting, votes varied by
+    position), as (meeting record, item number) pairs to enter into a register."""
+    base, items = dijon_record(), []
     for start in range(0, count, 10):
         meeting = with_meeting(meeting_of(base, min(10, count - start)),
                                date=date(2023, 1, 1 + (start // 10) % 28))  # fmt: skip
         for index, item in enumerate(meeting.deliberations):
             voted = with_vote(meeting, index, for_=84 - (start + index) % 5)
-            entries.append(append_deliberation(store, assembly, voted, item.number, clock))
-    return entries
+            items.append((voted, item.number))
+    return items
+
+
+def fill_register(store: Any, count: int, assembly: str = "conseil") -> list[Any]:
+    """Enter `count` generated deliberations (see `register_items`) into a store."""
+    from registre.register import append_deliberation  # noqa: PLC0415
+
+    clock = FakeClock()
+    return [
+        append_deliberation(store, assembly, record, number, clock)
+        for record, number in register_items(count)
+    ]

@@ -8,6 +8,7 @@ against the digests already published (anchors).
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -17,6 +18,7 @@ from registre.record import (
     MeetingRecord,
     canonical_bytes,
     item_attendances,
+    to_data,
 )
 from registre.register.chain import (
     GENESIS,
@@ -34,9 +36,22 @@ from registre.register.store import SqliteStore, Store
 Clock = Callable[[], dt.datetime]
 
 __all__ = [
-    "Anchor", "Break", "Clock", "Entry", "EntryKind", "SqliteStore", "Store", "Verification",
-    "anchor", "append_deliberation", "append_event", "entry_from_line", "export_lines",
-    "verify", "verify_export",
+    "Anchor",
+    "Break",
+    "Clock",
+    "Entry",
+    "EntryKind",
+    "SqliteStore",
+    "Store",
+    "Verification",
+    "anchor",
+    "append_deliberation",
+    "append_event",
+    "deliberation_payload",
+    "entry_from_line",
+    "export_lines",
+    "verify",
+    "verify_export",
 ]  # fmt: skip
 
 
@@ -47,7 +62,7 @@ def append_deliberation(
     the year and in the meeting, chained to the last entry; in one transaction."""
     item = _item(record, number)
     day = record.meeting.date or clock().date()
-    payload = canonical_bytes(replace(record, deliberations=(item,)))
+    payload = deliberation_payload(record, item)
     store.begin()
     try:
         entry = _entry(
@@ -78,6 +93,29 @@ def append_event(store: Store, assembly: str, event: LifecycleEvent, clock: Cloc
         store.rollback()
         raise
     return entry
+
+
+_CONTEXT: list[tuple[tuple[object, ...], dict[str, bytes]]] = []
+
+
+def deliberation_payload(record: MeetingRecord, item: DeliberationRecord) -> bytes:
+    """The canonical JSON of the meeting with this one deliberation: the bytes of
+    `canonical_bytes(replace(record, deliberations=(item,)))`, with the meeting's
+    other parts encoded once for all its deliberations (the roster is most of it)."""
+    # the meeting's parts, compared by identity: the records of one meeting share them
+    context = (record.collectivity, record.assembly, record.meeting, record.attendance,
+               record.annotations, record.schema_version)  # fmt: skip
+    if not (_CONTEXT and all(a is b for a, b in zip(_CONTEXT[0][0], context, strict=True))):
+        data = to_data(replace(record, deliberations=()))
+        _CONTEXT[:] = [(context, {key: _compact(value) for key, value in data.items()})]
+    parts = dict(_CONTEXT[0][1], deliberations=b"[" + canonical_bytes(item) + b"]")
+    body = b",".join(_compact(key) + b":" + parts[key] for key in sorted(parts))
+    return b"{" + body + b"}"
+
+
+def _compact(value: object) -> bytes:
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return text.encode("utf-8")
 
 
 def anchor(store: Store, assembly: str, published_in: str) -> Anchor | None:

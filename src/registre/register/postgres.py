@@ -31,6 +31,8 @@ CREATE TABLE IF NOT EXISTS register_entry (
     payload BYTEA NOT NULL,
     PRIMARY KEY (assembly, sequence)
 );
+CREATE INDEX IF NOT EXISTS register_entry_year ON register_entry (assembly, kind, year);
+CREATE INDEX IF NOT EXISTS register_entry_meeting ON register_entry (assembly, kind, meeting);
 CREATE OR REPLACE FUNCTION register_entry_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     RAISE EXCEPTION 'registre : le registre ne se modifie ni ne se supprime (ajout seul)';

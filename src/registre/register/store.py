@@ -28,6 +28,8 @@ CREATE TABLE IF NOT EXISTS register_entry (
     payload BLOB NOT NULL,
     PRIMARY KEY (assembly, sequence)
 );
+CREATE INDEX IF NOT EXISTS register_entry_year ON register_entry (assembly, kind, year);
+CREATE INDEX IF NOT EXISTS register_entry_meeting ON register_entry (assembly, kind, meeting);
 CREATE TRIGGER IF NOT EXISTS register_entry_no_update BEFORE UPDATE ON register_entry
 BEGIN SELECT RAISE(ABORT, 'registre : le registre ne se modifie pas (ajout seul)'); END;
 CREATE TRIGGER IF NOT EXISTS register_entry_no_delete BEFORE DELETE ON register_entry
