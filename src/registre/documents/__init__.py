@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from registre.documents.compiler import STANDARDS, compile_pdf
+from registre.documents.compiler import STANDARDS, compile_pdf, compile_with_places
 from registre.documents.template import Template, load_template
 from registre.documents.view import (
     View,
@@ -36,7 +36,10 @@ ATTACHMENT = EMBEDDED_NAME
 # The register's sheets are the legal paper: they embed no record.
 _EMBEDS = {DocumentKind.EXTRACT, DocumentKind.DELIBERATION_LIST, DocumentKind.MINUTES}
 
-__all__ = ["ATTACHMENT", "DocumentKind", "TypstJob", "render", "render_year_tables", "typst_job"]
+__all__ = [
+    "ATTACHMENT", "DocumentKind", "SignaturePlace", "TypstJob", "render", "render_for_signing",
+    "render_year_tables", "typst_job",
+]  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +68,32 @@ def render(
     """
     job = typst_job(record, kind, item, load_template(template), anchor=anchor)
     return compile_pdf(job.main, job.fonts, job.files)
+
+
+@dataclass(frozen=True, slots=True)
+class SignaturePlace:
+    """Where a signer's visible signature goes: page (from 1), and the point below
+    the signer's name, in points from the page's top left corner."""
+
+    role: str  # "president" or "secretary"
+    page: int
+    x: float
+    y: float
+
+
+def render_for_signing(
+    record: MeetingRecord,
+    kind: DocumentKind,
+    item: str | None = None,
+    template: Path | None = None,
+) -> tuple[bytes, list[SignaturePlace]]:
+    """The PDF and its signature places, read from the compiled Typst document."""
+    job = typst_job(record, kind, item, load_template(template))
+    pdf, places = compile_with_places(job.main, job.fonts, job.files)
+    return pdf, [
+        SignaturePlace(str(p["role"]), int(p["page"]), float(p["x"]), float(p["y"]))
+        for p in json.loads(places)
+    ]
 
 
 def typst_job(

@@ -45,6 +45,10 @@ class WarmCompiler:
             sys_inputs={"data": f"{self.folder}/"},
         )
 
+    def places(self) -> str:
+        """The signature places of the last document compiled (JSON from Typst's query)."""
+        return str(self.compiler.query("<signature-place>", field="value", format="json"))
+
     def compile(self, files: dict[str, bytes]) -> bytes:
         """The PDF of the layout over these data files (name -> content)."""
         for name, content in files.items():
@@ -65,6 +69,18 @@ def compile_pdf(main: Path, fonts: Path | None, files: dict[str, bytes]) -> byte
     try:
         with _LOCK:
             return compiler(main, fonts).compile(files)
+    except typst.TypstError as error:
+        raise InputError(_french(error), path=str(main)) from None
+
+
+def compile_with_places(
+    main: Path, fonts: Path | None, files: dict[str, bytes]
+) -> tuple[bytes, str]:
+    """The PDF and the JSON of its signature places (see `compile_pdf`)."""
+    try:
+        with _LOCK:
+            warm = compiler(main, fonts)
+            return warm.compile(files), warm.places()
     except typst.TypstError as error:
         raise InputError(_french(error), path=str(main)) from None
 
