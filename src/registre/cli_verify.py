@@ -26,6 +26,8 @@ REGISTRE : la base SQLite de registre, ou un registre exporté (JSON Lines, --ex
   registre (PDF, « registre render --register »), ou un fichier JSON
   [{"assembly", "sequence", "digest", "published_in"}, ...] ; une réécriture du
   registre depuis leur publication les contredit.
+DOCUMENT.pdf : ses signatures (intactes, reconnues par --trust) et son enregistrement
+joint (empreinte des métadonnées, écriture du registre avec --register).
 Code de sortie : 0 si le registre est intègre, 1 à la première rupture (dite
 précisément : écriture, ce qui a changé, quelle publication le contredit), 2 si
 l'entrée est illisible."""
@@ -34,6 +36,10 @@ l'entrée est illisible."""
 def run_verify(args: argparse.Namespace) -> int:
     """Check every chain of the register; print the verdict in French."""
     path = Path(args.path)
+    if path.suffix.lower() == ".pdf":
+        from registre.cli_verify_document import verify_document  # noqa: PLC0415
+
+        return verify_document(args)
     anchors = tuple(a for given in args.anchors or () for a in _anchors(Path(given)))
     if args.export:
         with _store(path) as store, open(args.export, "wb") as out:
@@ -139,7 +145,18 @@ def add_verify(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         epilog=EPILOG,
         formatter_class=FrenchHelpFormatter,
     )
-    parser.add_argument("path", metavar="REGISTRE", help="base SQLite ou export .jsonl")
+    parser.add_argument(
+        "path", metavar="REGISTRE|DOCUMENT", help="base SQLite, export .jsonl, ou un PDF publié"
+    )
+    parser.add_argument(
+        "--trust",
+        metavar="CERTIFICAT",
+        action="append",
+        help="document : certificat racine de confiance (PEM ou DER, répétable)",
+    )
+    parser.add_argument(
+        "--register", metavar="REGISTRE", help="document : le registre où chercher son écriture"
+    )
     parser.add_argument(
         "--anchors",
         metavar="CHEMIN",

@@ -233,13 +233,11 @@ def test_dijon_record_is_entered_whole(tmp_path: Path) -> None:
 
 
 def test_payload_is_the_canonical_record_of_the_one_deliberation() -> None:
-    from dataclasses import replace  # noqa: PLC0415
-
     from factories import meeting_of  # noqa: PLC0415
-    from registre.record import canonical_bytes  # noqa: PLC0415
+    from registre.record import canonical_bytes, single_deliberation  # noqa: PLC0415
     from registre.register import deliberation_payload  # noqa: PLC0415
 
     record = meeting_of(dijon_record(), 3)
     for item in record.deliberations:
-        expected = canonical_bytes(replace(record, deliberations=(item,)))
-        assert deliberation_payload(record, item) == expected
+        expected = canonical_bytes(single_deliberation(record, item.number))
+        assert deliberation_payload(record, item.number) == expected

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from registre.documents.compiler import STANDARDS, compile_pdf, compile_with_places
@@ -28,6 +28,7 @@ from registre.record import (
     DocumentKind,
     MeetingRecord,
     canonical_bytes,
+    single_deliberation,
 )
 from registre.register.chain import Anchor, anchor_keyword
 
@@ -149,15 +150,7 @@ def _embedded(record: MeetingRecord, kind: DocumentKind, item: str | None) -> Me
     several items, the meeting with that item alone (its attendance stated)."""
     if kind is not DocumentKind.EXTRACT or len(record.deliberations) <= 1:
         return record
-    chosen = _item(record, item)
-    entering, derived = derived_attendances(record)
-    if chosen.attendance is None:
-        chosen = replace(chosen, attendance=derived[chosen.number])
-    changes = tuple(c for c in record.attendance.changes if c.from_item == chosen.number)
-    opening = replace(record.attendance, changes=changes)
-    if changes:  # the opening as this item began, so that its events apply to it
-        opening = replace(entering[chosen.number], changes=changes)
-    return replace(record, attendance=opening, deliberations=(chosen,))
+    return single_deliberation(record, _item(record, item).number, derived_attendances(record))
 
 
 def _json(value: View) -> bytes:

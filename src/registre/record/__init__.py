@@ -7,6 +7,7 @@ from registre.record.codec import canonical_bytes, dumps, from_data, loads, to_d
 from registre.record.derive import (
     entering_attendances,
     item_attendances,
+    single_deliberation,
     with_derived_attendance,
 )
 from registre.record.enums import (
@@ -88,6 +89,7 @@ __all__ = [
     "from_data",
     "item_attendances",
     "loads",
+    "single_deliberation",
     "to_data",
     "with_derived_attendance",
 ]

@@ -134,3 +134,34 @@ def with_derived_attendance(record: MeetingRecord) -> MeetingRecord:
         for item in record.deliberations
     ]
     return replace(record, deliberations=tuple(items))
+
+
+def single_deliberation(
+    record: MeetingRecord,
+    number: str,
+    attendances: tuple[dict[str, Attendance], dict[str, Attendance]] | None = None,
+) -> MeetingRecord:
+    """The meeting reduced to one deliberation, as its extract and its register entry
+    carry it: the record itself when it has only that one; otherwise that item with
+    its attendance stated, and the opening as the item began with the item's events.
+
+    `attendances` (entering, derived), when the caller has them, saves deriving them.
+    Raises KeyError for a number the meeting does not have.
+    """
+    chosen = (
+        next(d for d in record.deliberations if d.number == number)
+        if any(d.number == number for d in record.deliberations)
+        else None
+    )
+    if chosen is None:
+        raise KeyError(number)
+    if len(record.deliberations) == 1:
+        return record
+    entering, derived = attendances or (entering_attendances(record), item_attendances(record))
+    if chosen.attendance is None:
+        chosen = replace(chosen, attendance=derived[number])
+    changes = tuple(c for c in record.attendance.changes if c.from_item == number)
+    opening = replace(record.attendance, changes=changes)
+    if changes:  # the opening as this item began, so that its events apply to it
+        opening = replace(entering[number], changes=changes)
+    return replace(record, attendance=opening, deliberations=(chosen,))

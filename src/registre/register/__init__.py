@@ -11,13 +11,15 @@ import datetime as dt
 import json
 from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 
 from registre.record import (
-    DeliberationRecord,
     LifecycleEvent,
     MeetingRecord,
     canonical_bytes,
+    entering_attendances,
     item_attendances,
+    single_deliberation,
     to_data,
 )
 from registre.register.chain import (
@@ -60,9 +62,8 @@ def append_deliberation(
 ) -> Entry:
     """Enter one deliberation of a meeting (with its meeting as context), numbered in
     the year and in the meeting, chained to the last entry; in one transaction."""
-    item = _item(record, number)
     day = record.meeting.date or clock().date()
-    payload = deliberation_payload(record, item)
+    payload = deliberation_payload(record, number)
     store.begin()
     try:
         entry = _entry(
@@ -98,19 +99,35 @@ def append_event(store: Store, assembly: str, event: LifecycleEvent, clock: Cloc
 _CONTEXT: list[tuple[tuple[object, ...], dict[str, bytes]]] = []
 
 
-def deliberation_payload(record: MeetingRecord, item: DeliberationRecord) -> bytes:
-    """The canonical JSON of the meeting with this one deliberation: the bytes of
-    `canonical_bytes(replace(record, deliberations=(item,)))`, with the meeting's
-    other parts encoded once for all its deliberations (the roster is most of it)."""
+def deliberation_payload(record: MeetingRecord, number: str) -> bytes:
+    """The canonical JSON of `single_deliberation(record, number)` (what the item's
+    extract carries), with the meeting's unchanging parts encoded once for all its
+    deliberations (the roster is most of it)."""
+    single = single_deliberation(record, number, _attendances(record))
+    if single.attendance.changes or len(record.deliberations) == 1:
+        return canonical_bytes(single)
     # the meeting's parts, compared by identity: the records of one meeting share them
     context = (record.collectivity, record.assembly, record.meeting, record.attendance,
                record.annotations, record.schema_version)  # fmt: skip
     if not (_CONTEXT and all(a is b for a, b in zip(_CONTEXT[0][0], context, strict=True))):
-        data = to_data(replace(record, deliberations=()))
+        data = to_data(replace(single, deliberations=()))
         _CONTEXT[:] = [(context, {key: _compact(value) for key, value in data.items()})]
-    parts = dict(_CONTEXT[0][1], deliberations=b"[" + canonical_bytes(item) + b"]")
+    parts = dict(
+        _CONTEXT[0][1], deliberations=b"[" + canonical_bytes(single.deliberations[0]) + b"]"
+    )
     body = b",".join(_compact(key) + b":" + parts[key] for key in sorted(parts))
     return b"{" + body + b"}"
+
+
+_ATTENDANCES: list[tuple[tuple[object, ...], tuple[dict[str, Any], dict[str, Any]]]] = []
+
+
+def _attendances(record: MeetingRecord) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Each item's attendance as it begins and as it votes, derived once a meeting."""
+    key = (record.meeting, record.attendance, record.deliberations)
+    if not (_ATTENDANCES and all(a is b for a, b in zip(_ATTENDANCES[0][0], key, strict=True))):
+        _ATTENDANCES[:] = [(key, (entering_attendances(record), item_attendances(record)))]
+    return _ATTENDANCES[0][1]
 
 
 def _compact(value: object) -> bytes:
@@ -137,12 +154,3 @@ def _entry(
         digest="", payload=payload,
     )  # fmt: skip
     return replace(draft, digest=digest_of(previous, draft.header(), payload))
-
-
-def _item(record: MeetingRecord, number: str) -> DeliberationRecord:
-    for item in record.deliberations:
-        if item.number == number:
-            if item.attendance is None:
-                return replace(item, attendance=item_attendances(record)[number])
-            return item
-    raise KeyError(number)

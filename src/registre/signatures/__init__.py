@@ -148,3 +148,22 @@ def verify_signatures(pdf: bytes, trust_roots: list[asn1_x509.Certificate]) -> l
             )
         )
     return checks
+
+
+def load_roots(paths: list[Path]) -> list[asn1_x509.Certificate]:
+    """Trusted root certificates from PEM or DER files; InputError (French) otherwise."""
+    from asn1crypto import pem  # noqa: PLC0415
+
+    roots = []
+    for path in paths:
+        try:
+            data = path.read_bytes()
+            if pem.detect(data):
+                _, _, data = pem.unarmor(data)
+            roots.append(asn1_x509.Certificate.load(data))
+            roots[-1].native  # noqa: B018 (parse now: a bad file fails here, not later)
+        except (OSError, ValueError, TypeError):
+            raise InputError(
+                "certificat racine illisible (PEM ou DER attendu).", path=str(path)
+            ) from None
+    return roots

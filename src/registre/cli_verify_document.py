@@ -1,0 +1,83 @@
+"""`registre verify DOCUMENT.pdf`: a published document's signatures, and its attached
+record against its entry in the register."""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import re
+from pathlib import Path
+
+from registre.errors import InputError
+
+
+def verify_document(args: argparse.Namespace) -> int:
+    """Print one line per check in French; 0 when all hold, 1 otherwise."""
+    path = Path(args.path)
+    try:
+        pdf = path.read_bytes()
+    except OSError:
+        raise InputError("fichier introuvable ou illisible.", path=str(path)) from None
+    lines = _signature_lines(pdf, [Path(p) for p in args.trust or ()])
+    lines += _record_lines(path, pdf, Path(args.register) if args.register else None)
+    for ok, text in lines:
+        print(f"{'OK     ' if ok else 'ÉCHEC  '} {text}")
+    failed = sum(1 for ok, _ in lines if not ok)
+    print(
+        f"Document {'conforme' if not failed else 'NON CONFORME'} : {len(lines) - failed} contrôle(s) réussi(s), {failed} échec(s)."
+    )
+    return 1 if failed else 0
+
+
+def _signature_lines(pdf: bytes, roots: list[Path]) -> list[tuple[bool, str]]:
+    from registre.signatures import load_roots, verify_signatures  # noqa: PLC0415
+
+    trusted = load_roots(roots)  # a bad root is the user's input error, said as such
+    try:
+        checks = verify_signatures(pdf, trusted)
+    except Exception as exc:
+        return [(False, f"signatures illisibles : le fichier est endommagé ({type(exc).__name__})")]
+    if not checks:
+        return [(False, "aucune signature électronique")]
+    lines = []
+    for check in checks:
+        state = "intacte" if check.intact else "ALTÉRÉE"
+        trust = (
+            "certificat reconnu" if check.trusted else "certificat NON reconnu (racine, validité)"
+        )
+        ok = check.intact and (check.trusted or not roots)
+        lines.append((ok, f"signature {check.field} de {check.signer} : {state}, {trust}"))
+    return lines
+
+
+def _record_lines(path: Path, pdf: bytes, register: Path | None) -> list[tuple[bool, str]]:
+    from registre.extracts.loaders.attached import attached_record  # noqa: PLC0415
+    from registre.record import canonical_bytes  # noqa: PLC0415
+
+    found = attached_record(path)
+    if found is None:
+        return [(False, "aucun enregistrement joint (registre-record.json)")]
+    data = canonical_bytes(found[0])
+    digest = hashlib.sha256(data).hexdigest()
+    printed = re.search(rb"registre-sha256:([0-9a-f]{64})", pdf)
+    lines = [(printed is not None and printed[1].decode() == digest,
+              f"enregistrement joint : SHA-256 {digest[:16]}… {'conforme aux métadonnées' if printed and printed[1].decode() == digest else 'DIFFÉRENT des métadonnées'}")]  # fmt: skip
+    if register is not None:
+        lines.append(_in_register(register, data))
+    return lines
+
+
+def _in_register(register: Path, data: bytes) -> tuple[bool, str]:
+    from registre.cli_verify import open_register  # noqa: PLC0415
+
+    store = open_register(register)
+    try:
+        entry = next((e for e in store.entries() if e.payload == data), None)
+    finally:
+        store.close()
+    if entry is None:
+        return False, "l'enregistrement joint ne correspond à aucune écriture du registre"
+    return (
+        True,
+        f"l'enregistrement joint est l'écriture n° {entry.sequence} de « {entry.assembly} » ({entry.entered_at})",
+    )

@@ -1,0 +1,85 @@
+"""`registre verify DOCUMENT.pdf`: a signed extract of an entered deliberation checks
+out; a byte changed, an unknown root or a record absent from the register do not."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives import serialization
+from testca import PASSPHRASE, DemoCA
+
+from factories import FakeClock, dijon_record, meeting_of
+from registre import cli
+from registre.documents import render_for_signing
+from registre.record import DocumentKind
+from registre.register import SqliteStore, append_deliberation
+from registre.signatures import Signatory, load_pkcs12, sign
+
+WHEN = dt.datetime(2023, 11, 24, 9, 30, tzinfo=dt.UTC)
+
+
+@pytest.fixture(scope="module")
+def setup(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
+    folder = tmp_path_factory.mktemp("verify")
+    ca = DemoCA()
+    root = folder / "racine.pem"
+    root.write_bytes(ca.certificate.public_bytes(serialization.Encoding.PEM))
+    record = meeting_of(dijon_record(), 3)
+    store = SqliteStore(folder / "registre.sqlite")
+    for item in record.deliberations:
+        append_deliberation(store, "conseil", record, item.number, FakeClock())
+    store.close()
+    pdf, places = render_for_signing(record, DocumentKind.EXTRACT, item="2023_0002")
+    president = next(p for p in places if p.role == "president")
+    who = Signatory(
+        load_pkcs12(ca.issue(folder, "Président"), PASSPHRASE), "François", "REBSAMEN", "president"
+    )
+    signed = folder / "extrait.pdf"
+    signed.write_bytes(sign(pdf, president, who, WHEN))
+    return signed, root, folder / "registre.sqlite"
+
+
+def test_signed_extract_of_an_entry_verifies(
+    setup: tuple[Path, Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    signed, root, register = setup
+    assert cli.main(["verify", str(signed), "--trust", str(root), "--register", str(register)]) == 0
+    out = capsys.readouterr().out
+    assert "intacte, certificat reconnu" in out and "écriture n° 2" in out
+
+
+def test_changed_byte_unknown_root_or_foreign_register_fail(
+    setup: tuple[Path, Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    signed, root, _ = setup
+    data = signed.read_bytes()
+    index = data.index(b"2023_0002")
+    tampered = tmp_path / "modifie.pdf"
+    tampered.write_bytes(data[:index] + b"2023_0003" + data[index + 9 :])
+    assert cli.main(["verify", str(tampered), "--trust", str(root)]) == 1
+    assert "ÉCHEC" in capsys.readouterr().out
+    other = tmp_path / "autre.pem"
+    other.write_bytes(DemoCA("Autre AC").certificate.public_bytes(serialization.Encoding.PEM))
+    assert cli.main(["verify", str(signed), "--trust", str(other)]) == 1
+    assert "NON reconnu" in capsys.readouterr().out
+    empty = tmp_path / "vide.sqlite"
+    SqliteStore(empty).close()
+    assert cli.main(["verify", str(signed), "--trust", str(root), "--register", str(empty)]) == 1
+    assert "aucune écriture" in capsys.readouterr().out
+
+
+def test_unsigned_document_and_bad_root(
+    setup: tuple[Path, Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, root, _ = setup
+    pdf, _ = render_for_signing(dijon_record(), DocumentKind.EXTRACT)
+    unsigned = tmp_path / "non-signe.pdf"
+    unsigned.write_bytes(pdf)
+    assert cli.main(["verify", str(unsigned), "--trust", str(root)]) == 1
+    assert "aucune signature électronique" in capsys.readouterr().out
+    bad = tmp_path / "faux.pem"
+    bad.write_bytes(b"pas un certificat")
+    assert cli.main(["verify", str(unsigned), "--trust", str(bad)]) == 2
+    assert "certificat racine illisible" in capsys.readouterr().err
