@@ -46,6 +46,11 @@ def _signature_lines(pdf: bytes, roots: list[Path]) -> list[tuple[bool, str]]:
             "certificat reconnu" if check.trusted else "certificat NON reconnu (racine, validité)"
         )
         ok = check.intact and (check.trusted or not roots)
+        if check.timestamped:
+            trust += ", horodatée (RFC 3161" + (
+                ")" if check.timestamp_trusted else ", horodatage NON reconnu)"
+            )
+            ok = ok and (check.timestamp_trusted or not roots)
         lines.append((ok, f"signature {check.field} de {check.signer} : {state}, {trust}"))
     return lines
 

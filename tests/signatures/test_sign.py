@@ -111,3 +111,17 @@ def test_visible_signature_names_the_signer_in_the_embedded_font(signed: bytes) 
     text = b"".join(streams)
     assert b"Antoine HOAREAU" in text and b"REBSAMEN" in text
     assert b"/F1" in text  # drawn with the font the conformance test found embedded
+
+
+def test_timestamp_from_the_loopback_server_is_verified(ca: DemoCA, tmp_path: Path) -> None:
+    from tsa import timestamp_server  # noqa: PLC0415
+
+    pdf, places = render_for_signing(dijon_record(), DocumentKind.EXTRACT)
+    president = next(p for p in places if p.role == "president")
+    who = Signatory(load_pkcs12(ca.issue(tmp_path, "Président"), PASSPHRASE),
+                    "François", "REBSAMEN", "president")  # fmt: skip
+    with timestamp_server(*ca.issue_tsa()) as url:
+        signed = sign(pdf, president, who, WHEN, timestamp_url=url)
+    [check] = verify_signatures(signed, [ca.root])
+    assert check.intact and check.trusted and check.timestamped and check.timestamp_trusted
+    assert not check_conformance(signed, embeds_record=canonical_bytes(dijon_record()))

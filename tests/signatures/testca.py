@@ -6,12 +6,13 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
-from cryptography.x509.oid import NameOID
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 PASSPHRASE = b"registre"
 
@@ -65,3 +66,21 @@ class DemoCA:
             common.encode(), key, certificate, [self.certificate],
             serialization.BestAvailableEncryption(PASSPHRASE)))  # fmt: skip
         return path
+
+    def issue_tsa(self) -> tuple[asn1_x509.Certificate, asn1_keys.PrivateKeyInfo]:
+        """A timestamping authority's certificate (timeStamping, critical) and key
+        (RSA: pyHanko's DummyTimeStamper signs with RSA only)."""
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        certificate = (
+            x509.CertificateBuilder().subject_name(_name("Horodatage de test"))
+            .issuer_name(self.certificate.subject).public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(self.now - dt.timedelta(days=1))
+            .not_valid_after(self.now + dt.timedelta(days=365))
+            .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
+            .sign(self.key, hashes.SHA256())
+        )  # fmt: skip
+        der_key = key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
+                                    serialization.NoEncryption())  # fmt: skip
+        return (asn1_x509.Certificate.load(certificate.public_bytes(serialization.Encoding.DER)),
+                asn1_keys.PrivateKeyInfo.load(der_key))  # fmt: skip

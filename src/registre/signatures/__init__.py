@@ -20,6 +20,7 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.sign import fields, signers
+from pyhanko.sign.timestamps import HTTPTimeStamper
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.stamp import TextStampStyle
 from pyhanko_certvalidator import ValidationContext
@@ -89,8 +90,16 @@ def load_pkcs12(path: Path, passphrase: bytes | None) -> signers.Signer:
     return signer
 
 
-def sign(pdf: bytes, place: SignaturePlace, who: Signatory, when: dt.datetime) -> bytes:
-    """The PDF signed (PAdES baseline, incremental update) at its signer's place."""
+def sign(
+    pdf: bytes,
+    place: SignaturePlace,
+    who: Signatory,
+    when: dt.datetime,
+    *,
+    timestamp_url: str | None = None,
+) -> bytes:
+    """The PDF signed (PAdES baseline, incremental update) at its signer's place,
+    with an RFC 3161 timestamp from `timestamp_url` when a server is configured."""
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
     height = float(writer.root["/Pages"]["/Kids"][place.page - 1]["/MediaBox"][3])
     top = height - place.y - 4
@@ -113,7 +122,9 @@ def sign(pdf: bytes, place: SignaturePlace, who: Signatory, when: dt.datetime) -
         field_name=name, md_algorithm="sha256", subfilter=fields.SigSeedSubFilter.PADES,
         name=f"{who.first_name} {who.last_name}", reason=CAPACITIES.get(who.role, who.role),
     )  # fmt: skip
-    out = signers.PdfSigner(meta, who.signer, stamp_style=style).sign_pdf(writer, in_place=False)
+    stamper = HTTPTimeStamper(timestamp_url) if timestamp_url else None
+    pdf_signer = signers.PdfSigner(meta, who.signer, stamp_style=style, timestamper=stamper)
+    out = pdf_signer.sign_pdf(writer, in_place=False)
     return bytes(out.getbuffer())
 
 
@@ -126,6 +137,8 @@ class SignatureCheck:
     intact: bool
     trusted: bool
     covers_whole_document: bool
+    timestamped: bool
+    timestamp_trusted: bool
     summary: str
 
 
@@ -144,6 +157,9 @@ def verify_signatures(pdf: bytes, trust_roots: list[asn1_x509.Certificate]) -> l
                 trusted=status.trusted,
                 covers_whole_document=status.coverage is not None
                 and status.coverage.name == "ENTIRE_FILE",
+                timestamped=status.timestamp_validity is not None,
+                timestamp_trusted=status.timestamp_validity is not None
+                and status.timestamp_validity.trusted,
                 summary=status.summary(),
             )
         )
