@@ -125,3 +125,25 @@ def test_timestamp_from_the_loopback_server_is_verified(ca: DemoCA, tmp_path: Pa
     [check] = verify_signatures(signed, [ca.root])
     assert check.intact and check.trusted and check.timestamped and check.timestamp_trusted
     assert not check_conformance(signed, embeds_record=canonical_bytes(dijon_record()))
+
+
+def test_signature_from_a_pkcs11_token(ca: DemoCA, tmp_path: Path) -> None:
+    import softhsm  # noqa: PLC0415
+
+    if not softhsm.available():
+        pytest.skip("SoftHSM absent (apt-get install softhsm2 opensc) : make test l'installe")
+    from registre.signatures import pkcs11_signer  # noqa: PLC0415
+
+    p12 = ca.issue(tmp_path, "Secrétaire sur carte")
+    pdf, places = render_for_signing(dijon_record(), DocumentKind.EXTRACT)
+    secretary = next(p for p in places if p.role == "secretary")
+    with softhsm.token_with(p12, PASSPHRASE, tmp_path) as module:
+        signer, session = pkcs11_signer(module, softhsm.LABEL, softhsm.PIN, softhsm.KEY)
+        try:
+            signed = sign(
+                pdf, secretary, Signatory(signer, "Antoine", "HOAREAU", "secretary"), WHEN
+            )
+        finally:
+            session.close()
+    [check] = verify_signatures(signed, [ca.root])
+    assert check.intact and check.trusted and "Secrétaire sur carte" in check.signer

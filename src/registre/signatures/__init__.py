@@ -90,6 +90,30 @@ def load_pkcs12(path: Path, passphrase: bytes | None) -> signers.Signer:
     return signer
 
 
+def pkcs11_signer(module: str, token_label: str, pin: str, key_label: str) -> Any:
+    """A signer on a PKCS#11 token (smart card, HSM); close it with `close_pkcs11`.
+
+    Returns (signer, session). InputError (French) when the token cannot be opened.
+    """
+    from pyhanko.config.pkcs11 import TokenCriteria  # noqa: PLC0415
+    from pyhanko.sign.pkcs11 import PKCS11Signer, open_pkcs11_session  # noqa: PLC0415
+
+    try:
+        criteria = TokenCriteria(label=token_label)
+        session = open_pkcs11_session(module, token_criteria=criteria, user_pin=pin)
+    except Exception as exc:
+        raise InputError(
+            f"le jeton PKCS#11 « {token_label} » ne s'ouvre pas ({type(exc).__name__}) : "
+            "vérifiez qu'il est branché, son code PIN et le module.",
+            path=module,
+        ) from None
+    # raw mechanism: hash here, sign on the token (cards and SoftHSM lack ECDSA-SHA256)
+    signer = PKCS11Signer(
+        session, cert_label=key_label, key_label=key_label, use_raw_mechanism=True
+    )
+    return signer, session
+
+
 def sign(
     pdf: bytes,
     place: SignaturePlace,
