@@ -41,6 +41,8 @@ def run_verify(args: argparse.Namespace) -> int:
 
         return verify_document(args)
     anchors = tuple(a for given in args.anchors or () for a in _anchors(Path(given)))
+    if args.archive is not None:
+        return _archive(path, args)
     if args.export:
         with _store(path) as store, open(args.export, "wb") as out:
             for line in export_lines(store.entries()):
@@ -74,6 +76,19 @@ class _store:
 
     def __exit__(self, *exc: object) -> None:
         self.store.close()
+
+
+def _archive(path: Path, args: argparse.Namespace) -> int:
+    """Write the year's self-verifying package (entries, documents, manifest, checker)."""
+    from registre.register.archive import write_archive  # noqa: PLC0415
+
+    if not args.out:
+        raise RegistreError("indiquez le dossier du paquet d'archive avec -o DOSSIER")
+    documents = sorted(Path(args.documents).glob("*.pdf")) if args.documents else []
+    with _store(path) as store:
+        write_archive(store.entries(), args.assembly, args.archive, documents, Path(args.out))
+    print(f"paquet d'archive {args.archive} écrit dans {args.out} (vérification : LISEZMOI.txt)")
+    return 0
 
 
 def open_register(path: Path) -> SqliteStore:
@@ -164,6 +179,12 @@ def add_verify(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="empreintes publiées : un JSON, ou une liste des délibérations en PDF (répétable)",
     )
     parser.add_argument("--export", metavar="CHEMIN", help="exporte le registre en JSON Lines")
+    parser.add_argument(
+        "--archive", metavar="ANNÉE", type=int, help="écrit le paquet d'archive de l'année (-o)"
+    )
+    parser.add_argument("--assembly", default="conseil", help="archive : l'assemblée (conseil)")
+    parser.add_argument("--documents", metavar="DOSSIER", help="archive : les PDF signés à joindre")
+    parser.add_argument("-o", "--out", metavar="DOSSIER", help="archive : le dossier du paquet")
     parser.set_defaults(run=run_verify)
 
 

@@ -127,3 +127,14 @@ def test_register_option_only_for_the_list(
             "-o", str(tmp_path / "pv.pdf")]  # fmt: skip
     assert cli.main(argv) == 2
     assert "ne s'applique qu'à la liste" in capsys.readouterr().err
+
+
+def test_archive_package_from_the_command(register: Path, tmp_path: Path) -> None:
+    out = tmp_path / "registre-2023"
+    assert cli.main(["verify", str(register), "--archive", "2023", "-o", str(out)]) == 0
+    assert {p.name for p in out.iterdir()} >= {
+        "registre.jsonl",
+        "MANIFEST.sha256",
+        "verifier.py",
+        "LISEZMOI.txt",
+    }
