@@ -147,3 +147,18 @@ def test_signature_from_a_pkcs11_token(ca: DemoCA, tmp_path: Path) -> None:
             session.close()
     [check] = verify_signatures(signed, [ca.root])
     assert check.intact and check.trusted and "Secrétaire sur carte" in check.signer
+
+
+@pytest.mark.parametrize("kind", [DocumentKind.DELIBERATION_LIST, DocumentKind.MINUTES])
+def test_signed_list_and_minutes_stay_conformant(
+    ca: DemoCA, tmp_path: Path, kind: DocumentKind
+) -> None:
+    pdf, places = render_for_signing(dijon_record(), kind)
+    for place in places:
+        who = Signatory(
+            load_pkcs12(ca.issue(tmp_path, place.role), PASSPHRASE), "Prénom", "NOM", place.role
+        )
+        pdf = sign(pdf, place, who, WHEN)
+    assert len(verify_signatures(pdf, [ca.root])) == 2
+    problems = check_conformance(pdf, embeds_record=canonical_bytes(dijon_record()))
+    assert not problems, "\n".join(problems)

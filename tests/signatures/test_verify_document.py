@@ -83,3 +83,22 @@ def test_unsigned_document_and_bad_root(
     bad.write_bytes(b"pas un certificat")
     assert cli.main(["verify", str(unsigned), "--trust", str(bad)]) == 2
     assert "certificat racine illisible" in capsys.readouterr().err
+
+
+def test_signature_replaced_by_another_certificate_is_not_recognised(
+    setup: tuple[Path, Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, root, register = setup
+    record = meeting_of(dijon_record(), 3)
+    pdf, places = render_for_signing(record, DocumentKind.EXTRACT, item="2023_0002")
+    president = next(p for p in places if p.role == "president")
+    usurper = DemoCA("Autorité usurpatrice")
+    who = Signatory(load_pkcs12(usurper.issue(tmp_path, "Faux président"), PASSPHRASE),
+                    "François", "REBSAMEN", "president")  # fmt: skip
+    forged = tmp_path / "extrait-resigne.pdf"
+    forged.write_bytes(sign(pdf, president, who, WHEN))
+    assert cli.main(["verify", str(forged), "--trust", str(root), "--register", str(register)]) == 1
+    out = capsys.readouterr().out
+    assert (
+        "NON reconnu" in out and "écriture n° 2" in out
+    )  # the record is genuine, the signer is not
