@@ -162,3 +162,20 @@ def test_signed_list_and_minutes_stay_conformant(
     assert len(verify_signatures(pdf, [ca.root])) == 2
     problems = check_conformance(pdf, embeds_record=canonical_bytes(dijon_record()))
     assert not problems, "\n".join(problems)
+
+
+def test_long_term_validation_data_is_embedded(ca: DemoCA, tmp_path: Path) -> None:
+    import io  # noqa: PLC0415
+
+    import pikepdf  # noqa: PLC0415
+
+    pdf, places = render_for_signing(dijon_record(), DocumentKind.EXTRACT)
+    president = next(p for p in places if p.role == "president")
+    who = Signatory(load_pkcs12(ca.issue(tmp_path, "Président LT"), PASSPHRASE),
+                    "François", "REBSAMEN", "president")  # fmt: skip
+    signed = sign(pdf, president, who, WHEN, trust_roots=[ca.root])
+    with pikepdf.open(io.BytesIO(signed)) as document:
+        assert "/DSS" in document.Root and len(document.Root.DSS.Certs) >= 2
+    [check] = verify_signatures(signed, [ca.root])
+    assert check.intact and check.trusted
+    assert not check_conformance(signed, embeds_record=canonical_bytes(dijon_record()))

@@ -121,9 +121,12 @@ def sign(
     when: dt.datetime,
     *,
     timestamp_url: str | None = None,
+    trust_roots: list[asn1_x509.Certificate] | None = None,
 ) -> bytes:
     """The PDF signed (PAdES baseline, incremental update) at its signer's place,
-    with an RFC 3161 timestamp from `timestamp_url` when a server is configured."""
+    with an RFC 3161 timestamp from `timestamp_url` when a server is configured, and,
+    given the trusted roots, the validation data (certificates, and the revocation
+    information that can be reached) embedded for long-term validation (B-LT)."""
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
     height = float(writer.root["/Pages"]["/Kids"][place.page - 1]["/MediaBox"][3])
     top = height - place.y - 4
@@ -142,9 +145,14 @@ def sign(
         border_width=1,
         background=None,
     )
+    context = (
+        ValidationContext(trust_roots=trust_roots, allow_fetching=True, revocation_mode="soft-fail")
+        if trust_roots else None
+    )  # fmt: skip
     meta = signers.PdfSignatureMetadata(
         field_name=name, md_algorithm="sha256", subfilter=fields.SigSeedSubFilter.PADES,
         name=f"{who.first_name} {who.last_name}", reason=CAPACITIES.get(who.role, who.role),
+        validation_context=context, embed_validation_info=context is not None,
     )  # fmt: skip
     stamper = HTTPTimeStamper(timestamp_url) if timestamp_url else None
     pdf_signer = signers.PdfSigner(meta, who.signer, stamp_style=style, timestamper=stamper)
