@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from registre import cli_sign
 from registre.cli_document import load_checked
 from registre.cli_text import FrenchHelpFormatter
 from registre.errors import InputError, RegistreError
@@ -36,6 +37,8 @@ Exemples :
   registre render seance.json --kind extract --item 20231123_01 -o extrait.pdf
   registre render seance.json --all -o documents/
   registre render seances/*.json --year-tables 2023 -o tables-2023.pdf
+  REGISTRE_PKCS12_PASSPHRASE=… registre render seance.json --kind extract \\
+      --sign-president president.p12 --sign-secretary secretaire.p12 -o extrait-signe.pdf
 Code de sortie : 0 si les documents sont écrits, 2 si l'entrée ou le modèle est invalide."""
 
 
@@ -54,11 +57,17 @@ def run_render(args: argparse.Namespace) -> int:
     template = load_template(Path(args.template) if args.template else None)
     record, _ = load_checked(args.path[0])
     if args.all:
+        if cli_sign.wants_signing(args):
+            raise RegistreError("la signature se fait document par document (--kind)")
         written = _render_all(record, Path(args.out), template)
         print(f"{len(written)} documents écrits dans {args.out}")
         return 0
     kind = DocumentKind(args.kind)
-    _write(Path(args.out), _render(record, kind, args.item, template, _head(args, record)))
+    if cli_sign.wants_signing(args):
+        pdf = cli_sign.render_signed(args, record, kind, template, _head(args, record))
+    else:
+        pdf = _render(record, kind, args.item, template, _head(args, record))
+    _write(Path(args.out), pdf)
     return 0
 
 
@@ -171,4 +180,5 @@ def add_render(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--assembly", default="conseil", help="l'assemblée dans le registre (défaut : conseil)"
     )
     parser.add_argument("-o", "--out", metavar="CHEMIN", help="le PDF (un dossier avec --all)")
+    cli_sign.add_sign_options(parser)
     parser.set_defaults(run=run_render)

@@ -102,3 +102,36 @@ def test_signature_replaced_by_another_certificate_is_not_recognised(
     assert (
         "NON reconnu" in out and "écriture n° 2" in out
     )  # the record is genuine, the signer is not
+
+
+def test_render_signs_in_the_names_the_record_gives(
+    setup: tuple[Path, Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    _, root, _ = setup
+    ca = DemoCA()
+    root = tmp_path / "racine.pem"
+    root.write_bytes(ca.certificate.public_bytes(serialization.Encoding.PEM))
+    record_path = tmp_path / "seance.json"
+    from registre.record import dumps  # noqa: PLC0415
+
+    record_path.write_text(dumps(dijon_record()), encoding="utf-8")
+    monkeypatch.setenv("REGISTRE_PKCS12_PASSPHRASE", PASSPHRASE.decode())
+    out = tmp_path / "extrait-signe.pdf"
+    argv = ["render", str(record_path), "--kind", "extract", "-o", str(out),
+            "--sign-president", str(ca.issue(tmp_path, "P")), "--sign-secretary",
+            str(ca.issue(tmp_path, "S")), "--trust", str(root)]  # fmt: skip
+    assert cli.main(argv) == 0
+    capsys.readouterr()
+    assert cli.main(["verify", str(out), "--trust", str(root)]) == 0
+    report = capsys.readouterr().out
+    assert report.count("intacte, certificat reconnu") == 2
+    import pikepdf  # noqa: PLC0415
+
+    with pikepdf.open(out) as pdf:  # the visible blocks name the record's signers
+        drawn = b"".join(
+            x.read_bytes()
+            for page in pdf.pages for annot in page.get("/Annots") or [] if "/AP" in annot
+            for x in [annot.AP.N, *annot.AP.N.get("/Resources", {}).get("/XObject", {}).values()]
+        )  # fmt: skip
+    assert b"Antoine HOAREAU" in drawn and b"Fran" in drawn and b"REBSAMEN" in drawn
