@@ -92,6 +92,11 @@ def test_tampering_with_triggers_off_is_located(server: PgServer) -> None:
     rehashed = digest_of(entries[1000].previous, entries[1000].header(), changed)
     cases.append(([("UPDATE register_entry SET payload = %s, digest = %s WHERE sequence = 1000",
                     (changed, rehashed))], 1000, "réécrit"))  # fmt: skip
+    swap = [("UPDATE register_entry SET sequence = -1 WHERE sequence = 300", ()),
+            ("UPDATE register_entry SET sequence = 300 WHERE sequence = 301", ()),
+            ("UPDATE register_entry SET sequence = 301 WHERE sequence = -1", ())]  # fmt: skip
+    cases.append((swap, 300, "lien vers l'écriture précédente"))
+    cases.append((_rewrite_from(entries, 900), 1000, "réécrit"))
     for statements, sequence, problem in cases:
         db = _as_attacker(server, *statements)
         try:
@@ -102,3 +107,19 @@ def test_tampering_with_triggers_off_is_located(server: PgServer) -> None:
         finally:
             db.rollback()
             db.close()
+
+
+def _rewrite_from(entries: dict[int, object], start: int) -> list[tuple[str, tuple[object, ...]]]:
+    """An attacker's rewrite: entry `start` changed, it and every later entry re-hashed."""
+    statements = []
+    previous = entries[start - 1].digest  # type: ignore[attr-defined]
+    for sequence in range(start, max(entries) + 1):
+        entry = entries[sequence]
+        payload = entry.payload  # type: ignore[attr-defined]
+        if sequence == start:
+            payload = payload.replace(b'"for":', b'"for":1', 1)
+        digest = digest_of(previous, entry.header(), payload)  # type: ignore[attr-defined]
+        statements.append(("UPDATE register_entry SET payload = %s, previous = %s, digest = %s "
+                           "WHERE sequence = %s", (payload, previous, digest, sequence)))  # fmt: skip
+        previous = digest
+    return statements
