@@ -124,8 +124,16 @@ _ATTENDANCES: list[tuple[tuple[object, ...], tuple[dict[str, Any], dict[str, Any
 
 def _attendances(record: MeetingRecord) -> tuple[dict[str, Any], dict[str, Any]]:
     """Each item's attendance as it begins and as it votes, derived once a meeting."""
-    key = (record.meeting, record.attendance, record.deliberations)
-    if not (_ATTENDANCES and all(a is b for a, b in zip(_ATTENDANCES[0][0], key, strict=True))):
+    # they depend on the roster, the opening with its events and the items' order only:
+    # the records of one meeting, each with its own vote, share them
+    numbers = tuple(d.number for d in record.deliberations)
+    if not (
+        _ATTENDANCES
+        and _ATTENDANCES[0][0][0] is record.meeting
+        and _ATTENDANCES[0][0][1] is record.attendance
+        and _ATTENDANCES[0][0][2] == numbers
+    ):
+        key = (record.meeting, record.attendance, numbers)
         _ATTENDANCES[:] = [(key, (entering_attendances(record), item_attendances(record)))]
     return _ATTENDANCES[0][1]
 
