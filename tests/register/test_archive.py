@@ -31,20 +31,20 @@ def _checker(folder: Path) -> subprocess.CompletedProcess[str]:
                           check=False, capture_output=True, text=True, cwd=folder)  # fmt: skip
 
 
+def _sha256sum(folder: Path) -> subprocess.CompletedProcess[str]:
+    """coreutils' sha256sum over the manifest, as the archivist runs it."""
+    assert shutil.which("sha256sum"), "sha256sum (coreutils) manque"
+    return subprocess.run(["sha256sum", "-c", "MANIFEST.sha256"],
+                          check=False, cwd=folder, capture_output=True, text=True)  # fmt: skip
+
+
 def test_package_verifies_without_registre(tmp_path: Path) -> None:
     folder = _package(tmp_path)
     assert (folder / "registre.jsonl").read_bytes().count(b"\n") == 20
     result = _checker(folder)
     assert result.returncode == 0 and "20 écritures" in result.stdout
-    if shutil.which("sha256sum"):
-        check = subprocess.run(
-            ["sha256sum", "-c", "MANIFEST.sha256"],
-            check=False,
-            cwd=folder,
-            capture_output=True,
-            text=True,
-        )
-        assert check.returncode == 0, check.stdout
+    check = _sha256sum(folder)
+    assert check.returncode == 0, check.stdout
 
 
 def test_package_tampering_is_caught(tmp_path: Path) -> None:
@@ -54,12 +54,5 @@ def test_package_tampering_is_caught(tmp_path: Path) -> None:
     (folder / "registre.jsonl").write_bytes(b"\n".join(lines) + b"\n")
     result = _checker(folder)
     assert result.returncode != 0 and "ligne 5 : le contenu a été modifié" in result.stderr
-    if shutil.which("sha256sum"):
-        check = subprocess.run(
-            ["sha256sum", "-c", "MANIFEST.sha256"],
-            check=False,
-            cwd=folder,
-            capture_output=True,
-            text=True,
-        )
-        assert check.returncode != 0 and "registre.jsonl: FAILED" in check.stdout
+    check = _sha256sum(folder)
+    assert check.returncode != 0 and "registre.jsonl: FAILED" in check.stdout

@@ -64,36 +64,21 @@ def append_deliberation(
     the year and in the meeting, chained to the last entry; in one transaction."""
     day = record.meeting.date or clock().date()
     payload = deliberation_payload(record, number)
-    store.begin()
-    try:
-        entry = _entry(
-            store, assembly, EntryKind.DELIBERATION, payload, clock, year=day.year,
-            year_number=store.count(assembly, year=day.year) + 1, meeting=day.isoformat(),
-            meeting_number=store.count(assembly, meeting=day.isoformat()) + 1,
-        )  # fmt: skip
-        store.insert(entry)
-        store.commit()
-    except BaseException:
-        store.rollback()
-        raise
+    entry = _append(
+        store, assembly, EntryKind.DELIBERATION, payload, clock, year=day.year,
+        year_number=lambda: store.count(assembly, year=day.year) + 1, meeting=day.isoformat(),
+        meeting_number=lambda: store.count(assembly, meeting=day.isoformat()) + 1,
+    )  # fmt: skip
     return entry
 
 
 def append_event(store: Store, assembly: str, event: LifecycleEvent, clock: Clock) -> Entry:
     """Enter a lifecycle event (signed, published, transmitted, corrected, withdrawn)
     about an earlier entry; the entry it concerns is never changed."""
-    store.begin()
-    try:
-        entry = _entry(
-            store, assembly, EntryKind.EVENT, canonical_bytes(event), clock,
-            year=event.on.year, year_number=0, meeting="", meeting_number=0,
-        )  # fmt: skip
-        store.insert(entry)
-        store.commit()
-    except BaseException:
-        store.rollback()
-        raise
-    return entry
+    return _append(
+        store, assembly, EntryKind.EVENT, canonical_bytes(event), clock,
+        year=event.on.year, year_number=lambda: 0, meeting="", meeting_number=lambda: 0,
+    )  # fmt: skip
 
 
 _CONTEXT: list[tuple[tuple[object, ...], dict[str, bytes]]] = []
@@ -147,6 +132,25 @@ def anchor(store: Store, assembly: str, published_in: str) -> Anchor | None:
     """The head of an assembly's chain, to print in the list of deliberations."""
     head = store.head(assembly)
     return Anchor(assembly, head[0], head[1], published_in) if head else None
+
+
+def _append(
+    store: Store, assembly: str, kind: EntryKind, payload: bytes, clock: Clock, *,
+    year: int, year_number: Callable[[], int], meeting: str, meeting_number: Callable[[], int],
+) -> Entry:  # fmt: skip
+    """Number, chain and insert one entry in one transaction (numbers read inside it)."""
+    store.begin()
+    try:
+        entry = _entry(
+            store, assembly, kind, payload, clock, year=year, year_number=year_number(),
+            meeting=meeting, meeting_number=meeting_number(),
+        )  # fmt: skip
+        store.insert(entry)
+        store.commit()
+    except BaseException:
+        store.rollback()
+        raise
+    return entry
 
 
 def _entry(

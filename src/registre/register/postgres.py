@@ -8,31 +8,15 @@ Appends take an advisory lock so that two writers never chain onto the same head
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable
+from typing import Any
 
 import psycopg
 
-from registre.register.chain import Entry, EntryKind
-from registre.register.store import COLUMNS
+from registre.register.store import TABLE, SqlStore
 
 _APPEND_LOCK = 0x72656769  # "regi": the key of the appenders' advisory lock
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS register_entry (
-    assembly TEXT NOT NULL,
-    sequence INTEGER NOT NULL,
-    kind TEXT NOT NULL,
-    year INTEGER NOT NULL,
-    year_number INTEGER NOT NULL,
-    meeting TEXT NOT NULL,
-    meeting_number INTEGER NOT NULL,
-    entered_at TEXT NOT NULL,
-    previous TEXT NOT NULL,
-    digest TEXT NOT NULL,
-    payload BYTEA NOT NULL,
-    PRIMARY KEY (assembly, sequence)
-);
-CREATE INDEX IF NOT EXISTS register_entry_year ON register_entry (assembly, kind, year);
-CREATE INDEX IF NOT EXISTS register_entry_meeting ON register_entry (assembly, kind, meeting);
+SCHEMA = TABLE.format(binary="BYTEA") + """
 CREATE OR REPLACE FUNCTION register_entry_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     RAISE EXCEPTION 'registre : le registre ne se modifie ni ne se supprime (ajout seul)';
@@ -54,15 +38,13 @@ def install(owner_dsn: str, app_role: str) -> None:
         connection.execute(f'GRANT SELECT, INSERT ON register_entry TO "{app_role}"')
 
 
-class PostgresStore:
+class PostgresStore(SqlStore):
     """A register kept in PostgreSQL, used through the application's role."""
+
+    MARK = "%s"
 
     def __init__(self, dsn: str) -> None:
         self.connection = psycopg.connect(dsn, autocommit=True)
-
-    def close(self) -> None:
-        """Close the connection."""
-        self.connection.close()
 
     def begin(self) -> None:
         """Start a transaction holding the right to append until commit."""
@@ -71,49 +53,6 @@ class PostgresStore:
         # UPDATE or DELETE privilege, which the application's role must not have
         self.connection.execute("SELECT pg_advisory_xact_lock(%s)", (_APPEND_LOCK,))
 
-    def commit(self) -> None:
-        """Make the appended entry durable."""
-        self.connection.execute("COMMIT")
-
-    def rollback(self) -> None:
-        """Abandon the transaction."""
-        self.connection.execute("ROLLBACK")
-
-    def head(self, assembly: str) -> tuple[int, str] | None:
-        """The last entry's sequence and digest, or None for an empty chain."""
-        row = self.connection.execute(
-            "SELECT sequence, digest FROM register_entry WHERE assembly = %s "
-            "ORDER BY sequence DESC LIMIT 1",
-            (assembly,),
-        ).fetchone()
-        return (int(row[0]), str(row[1])) if row else None
-
-    def count(self, assembly: str, *, year: int | None = None, meeting: str | None = None) -> int:
-        """How many deliberations the assembly has entered in a year, or at a meeting."""
-        column, value = ("year", year) if year is not None else ("meeting", meeting)
-        row = self.connection.execute(
-            f"SELECT COUNT(*) FROM register_entry WHERE assembly = %s AND kind = %s AND {column} = %s",
-            (assembly, EntryKind.DELIBERATION.value, value),
-        ).fetchone()
-        return int(row[0]) if row else 0
-
-    def insert(self, entry: Entry) -> None:
-        """Write one entry (inside the caller's transaction)."""
-        self.connection.execute(
-            f"INSERT INTO register_entry ({COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-            (entry.assembly, entry.sequence, entry.kind.value, entry.year, entry.year_number,
-             entry.meeting, entry.meeting_number, entry.entered_at, entry.previous,
-             entry.digest, entry.payload),
-        )  # fmt: skip
-
-    def entries(self, assembly: str | None = None) -> Iterator[Entry]:
-        """Every entry, by assembly then sequence (one assembly's when given)."""
-        where, args = ("WHERE assembly = %s", (assembly,)) if assembly else ("", ())
-        query = f"SELECT {COLUMNS} FROM register_entry {where} ORDER BY assembly, sequence"
+    def _rows(self, query: str, args: tuple[object, ...]) -> Iterable[Any]:
         # streamed row by row: a register of a million entries is not held in memory
-        for row in self.connection.cursor().stream(query, args):
-            yield Entry(
-                assembly=row[0], sequence=row[1], kind=EntryKind(row[2]), year=row[3],
-                year_number=row[4], meeting=row[5], meeting_number=row[6],
-                entered_at=row[7], previous=row[8], digest=row[9], payload=bytes(row[10]),
-            )  # fmt: skip
+        return self.connection.cursor().stream(query, args)  # type: ignore[no-any-return]

@@ -7,13 +7,14 @@ before it: the next start continues from the last complete entry.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from registre.register.chain import Entry, EntryKind
 
-SCHEMA = """
+# The table and its indexes, the same in SQLite and PostgreSQL but for the payload's type.
+TABLE = """
 CREATE TABLE IF NOT EXISTS register_entry (
     assembly TEXT NOT NULL,
     sequence INTEGER NOT NULL,
@@ -25,11 +26,13 @@ CREATE TABLE IF NOT EXISTS register_entry (
     entered_at TEXT NOT NULL,
     previous TEXT NOT NULL,
     digest TEXT NOT NULL,
-    payload BLOB NOT NULL,
+    payload {binary} NOT NULL,
     PRIMARY KEY (assembly, sequence)
 );
 CREATE INDEX IF NOT EXISTS register_entry_year ON register_entry (assembly, kind, year);
 CREATE INDEX IF NOT EXISTS register_entry_meeting ON register_entry (assembly, kind, meeting);
+"""
+SCHEMA = TABLE.format(binary="BLOB") + """
 CREATE TRIGGER IF NOT EXISTS register_entry_no_update BEFORE UPDATE ON register_entry
 BEGIN SELECT RAISE(ABORT, 'registre : le registre ne se modifie pas (ajout seul)'); END;
 CREATE TRIGGER IF NOT EXISTS register_entry_no_delete BEFORE DELETE ON register_entry
@@ -55,7 +58,74 @@ class Store(Protocol):
     def entries(self, assembly: str | None = None) -> Iterator[Entry]: ...
 
 
-class SqliteStore:
+class SqlStore:
+    """What SQLite and PostgreSQL share: the same table and queries; `MARK` is the
+    driver's placeholder (`?` for sqlite3, `%s` for psycopg)."""
+
+    MARK = "?"
+    connection: Any
+
+    def _sql(self, text: str) -> str:
+        return text.replace("?", self.MARK)
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.connection.close()
+
+    def commit(self) -> None:
+        """Make the appended entry durable."""
+        self.connection.execute("COMMIT")
+
+    def rollback(self) -> None:
+        """Abandon the transaction."""
+        self.connection.execute("ROLLBACK")
+
+    def head(self, assembly: str) -> tuple[int, str] | None:
+        """The last entry's sequence and digest, or None for an empty chain."""
+        row = self.connection.execute(
+            self._sql("SELECT sequence, digest FROM register_entry WHERE assembly = ? "
+                      "ORDER BY sequence DESC LIMIT 1"),
+            (assembly,),
+        ).fetchone()  # fmt: skip
+        return (int(row[0]), str(row[1])) if row else None
+
+    def count(self, assembly: str, *, year: int | None = None, meeting: str | None = None) -> int:
+        """How many deliberations the assembly has entered in a year, or at a meeting."""
+        column, value = ("year", year) if year is not None else ("meeting", meeting)
+        query = (
+            f"SELECT COUNT(*) FROM register_entry WHERE assembly = ? AND kind = ? AND {column} = ?"
+        )
+        row = self.connection.execute(
+            self._sql(query), (assembly, EntryKind.DELIBERATION.value, value)
+        ).fetchone()
+        return int(row[0]) if row else 0
+
+    def insert(self, entry: Entry) -> None:
+        """Write one entry (inside the caller's transaction)."""
+        marks = ", ".join([self.MARK] * 11)
+        self.connection.execute(
+            f"INSERT INTO register_entry ({COLUMNS}) VALUES ({marks})",
+            (entry.assembly, entry.sequence, entry.kind.value, entry.year, entry.year_number,
+             entry.meeting, entry.meeting_number, entry.entered_at, entry.previous,
+             entry.digest, entry.payload),
+        )  # fmt: skip
+
+    def _rows(self, query: str, args: tuple[object, ...]) -> Iterable[Any]:
+        return self.connection.execute(query, args)  # type: ignore[no-any-return]
+
+    def entries(self, assembly: str | None = None) -> Iterator[Entry]:
+        """Every entry, by assembly then sequence (one assembly's when given)."""
+        where, args = ("WHERE assembly = ?", (assembly,)) if assembly else ("", ())
+        query = f"SELECT {COLUMNS} FROM register_entry {where} ORDER BY assembly, sequence"
+        for row in self._rows(self._sql(query), args):
+            yield Entry(
+                assembly=row[0], sequence=row[1], kind=EntryKind(row[2]), year=row[3],
+                year_number=row[4], meeting=row[5], meeting_number=row[6], entered_at=row[7],
+                previous=row[8], digest=row[9], payload=bytes(row[10]),
+            )  # fmt: skip
+
+
+class SqliteStore(SqlStore):
     """A register kept in a SQLite file (the application's database)."""
 
     def __init__(self, path: Path | str, *, read_only: bool = False) -> None:
@@ -72,56 +142,6 @@ class SqliteStore:
         self.connection.execute("PRAGMA synchronous=FULL")
         self.connection.executescript(SCHEMA)
 
-    def close(self) -> None:
-        """Close the connection."""
-        self.connection.close()
-
     def begin(self) -> None:
         """Start a write transaction that holds the register until commit."""
         self.connection.execute("BEGIN IMMEDIATE")
-
-    def commit(self) -> None:
-        """Make the appended entry durable."""
-        self.connection.execute("COMMIT")
-
-    def rollback(self) -> None:
-        """Abandon the transaction."""
-        self.connection.execute("ROLLBACK")
-
-    def head(self, assembly: str) -> tuple[int, str] | None:
-        """The last entry's sequence and digest, or None for an empty chain."""
-        row = self.connection.execute(
-            "SELECT sequence, digest FROM register_entry WHERE assembly = ? "
-            "ORDER BY sequence DESC LIMIT 1",
-            (assembly,),
-        ).fetchone()
-        return (int(row[0]), str(row[1])) if row else None
-
-    def count(self, assembly: str, *, year: int | None = None, meeting: str | None = None) -> int:
-        """How many deliberations the assembly has entered in a year, or at a meeting."""
-        column, value = ("year", year) if year is not None else ("meeting", meeting)
-        row = self.connection.execute(
-            f"SELECT COUNT(*) FROM register_entry WHERE assembly = ? AND kind = ? AND {column} = ?",
-            (assembly, EntryKind.DELIBERATION.value, value),
-        ).fetchone()
-        return int(row[0])
-
-    def insert(self, entry: Entry) -> None:
-        """Write one entry (inside the caller's transaction)."""
-        self.connection.execute(
-            f"INSERT INTO register_entry ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (entry.assembly, entry.sequence, entry.kind.value, entry.year, entry.year_number,
-             entry.meeting, entry.meeting_number, entry.entered_at, entry.previous,
-             entry.digest, entry.payload),
-        )  # fmt: skip
-
-    def entries(self, assembly: str | None = None) -> Iterator[Entry]:
-        """Every entry, by assembly then sequence (one assembly's when given)."""
-        where, args = ("WHERE assembly = ?", (assembly,)) if assembly else ("", ())
-        query = f"SELECT {COLUMNS} FROM register_entry {where} ORDER BY assembly, sequence"
-        for row in self.connection.execute(query, args):
-            yield Entry(
-                assembly=row[0], sequence=row[1], kind=EntryKind(row[2]), year=row[3],
-                year_number=row[4], meeting=row[5], meeting_number=row[6], entered_at=row[7],
-                previous=row[8], digest=row[9], payload=bytes(row[10]),
-            )  # fmt: skip
