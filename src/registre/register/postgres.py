@@ -16,7 +16,9 @@ import psycopg
 from registre.register.store import TABLE, SqlStore
 
 _APPEND_LOCK = 0x72656769  # "regi": the key of the appenders' advisory lock
-SCHEMA = TABLE.format(binary="BYTEA") + """
+SCHEMA = (
+    TABLE.format(binary="BYTEA")
+    + """
 CREATE OR REPLACE FUNCTION register_entry_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     RAISE EXCEPTION 'registre : le registre ne se modifie ni ne se supprime (ajout seul)';
@@ -28,6 +30,7 @@ DROP TRIGGER IF EXISTS register_entry_no_truncate ON register_entry;
 CREATE TRIGGER register_entry_no_truncate BEFORE TRUNCATE ON register_entry
     FOR EACH STATEMENT EXECUTE FUNCTION register_entry_refuse();
 """
+)
 
 
 def install(owner_dsn: str, app_role: str) -> None:

@@ -32,12 +32,15 @@ CREATE TABLE IF NOT EXISTS register_entry (
 CREATE INDEX IF NOT EXISTS register_entry_year ON register_entry (assembly, kind, year);
 CREATE INDEX IF NOT EXISTS register_entry_meeting ON register_entry (assembly, kind, meeting);
 """
-SCHEMA = TABLE.format(binary="BLOB") + """
+SCHEMA = (
+    TABLE.format(binary="BLOB")
+    + """
 CREATE TRIGGER IF NOT EXISTS register_entry_no_update BEFORE UPDATE ON register_entry
 BEGIN SELECT RAISE(ABORT, 'registre : le registre ne se modifie pas (ajout seul)'); END;
 CREATE TRIGGER IF NOT EXISTS register_entry_no_delete BEFORE DELETE ON register_entry
 BEGIN SELECT RAISE(ABORT, 'registre : le registre ne se supprime pas (ajout seul)'); END;
 """
+)
 COLUMNS = (
     "assembly, sequence, kind, year, year_number, meeting, meeting_number, entered_at, "
     "previous, digest, payload"
