@@ -16,7 +16,6 @@ from registre.documents.compiler import STANDARDS, compile_pdf, compile_with_pla
 from registre.documents.template import Template, load_template
 from registre.documents.view import (
     View,
-    derived_attendances,
     extract_view,
     meeting_documents_view,
     year_tables_view,
@@ -150,7 +149,7 @@ def _embedded(record: MeetingRecord, kind: DocumentKind, item: str | None) -> Me
     several items, the meeting with that item alone (its attendance stated)."""
     if kind is not DocumentKind.EXTRACT or len(record.deliberations) <= 1:
         return record
-    return single_deliberation(record, _item(record, item).number, derived_attendances(record))
+    return single_deliberation(record, _item(record, item).number)
 
 
 def _json(value: View) -> bytes:

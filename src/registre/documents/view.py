@@ -18,13 +18,11 @@ from registre.record import (
     MeetingRecord,
     Member,
     Vote,
-    entering_attendances,
-    item_attendances,
+    meeting_attendances,
 )
 
 # JSON handed to Typst: built and serialised inside this package only.
 View = dict[str, Any]
-Derived = dict[str, Attendance]
 
 _CHANGES = {
     ChangeKind.ARRIVAL: "arrive et prend part au vote à partir du point {item}",
@@ -148,24 +146,11 @@ def item_view(item: DeliberationRecord, names: Names) -> View:
     }
 
 
-_LAST: list[tuple[MeetingRecord, tuple[Derived, Derived]]] = []
-
-
-def derived_attendances(record: MeetingRecord) -> tuple[Derived, Derived]:
-    """Each item's attendance as it begins and as it votes, for the last record asked:
-    the extracts of a meeting are rendered one after the other."""
-    if _LAST and _LAST[0][0] is record:
-        return _LAST[0][1]
-    result = (entering_attendances(record), item_attendances(record))
-    _LAST[:] = [(record, result)]
-    return result
-
-
 def extract_view(record: MeetingRecord, item: DeliberationRecord) -> View:
     """The extract of one deliberation: meeting, that item's attendance, the item."""
     names = Names(record)
     changes = tuple(c for c in record.attendance.changes if c.from_item == item.number)
-    entering, derived = derived_attendances(record)
+    entering, derived = meeting_attendances(record)
     # with events: the lists as the item begins, then its events (as minutes print them)
     attendance = entering[item.number] if changes else item.attendance or derived[item.number]
     return {

@@ -7,6 +7,7 @@ from registre.record.codec import canonical_bytes, dumps, from_data, loads, to_d
 from registre.record.derive import (
     entering_attendances,
     item_attendances,
+    meeting_attendances,
     single_deliberation,
     with_derived_attendance,
 )
@@ -89,6 +90,7 @@ __all__ = [
     "from_data",
     "item_attendances",
     "loads",
+    "meeting_attendances",
     "single_deliberation",
     "to_data",
     "with_derived_attendance",

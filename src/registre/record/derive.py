@@ -136,28 +136,40 @@ def with_derived_attendance(record: MeetingRecord) -> MeetingRecord:
     return replace(record, deliberations=tuple(items))
 
 
-def single_deliberation(
-    record: MeetingRecord,
-    number: str,
-    attendances: tuple[dict[str, Attendance], dict[str, Attendance]] | None = None,
-) -> MeetingRecord:
+Attendances = dict[str, Attendance]
+_LAST: list[tuple[tuple[object, ...], tuple[Attendances, Attendances]]] = []
+
+
+def meeting_attendances(record: MeetingRecord) -> tuple[Attendances, Attendances]:
+    """Each item's attendance as it begins (`entering_attendances`) and as it votes
+    (`item_attendances`), kept for the last meeting asked: its extracts and register
+    entries are made one after the other, from records that differ only by a vote."""
+    # they depend on the roster, the opening with its events and the items' order only
+    numbers = tuple(d.number for d in record.deliberations)
+    if not (
+        _LAST
+        and _LAST[0][0][0] is record.meeting
+        and _LAST[0][0][1] is record.attendance
+        and _LAST[0][0][2] == numbers
+    ):
+        derived = (entering_attendances(record), item_attendances(record))
+        _LAST[:] = [((record.meeting, record.attendance, numbers), derived)]
+    return _LAST[0][1]
+
+
+def single_deliberation(record: MeetingRecord, number: str) -> MeetingRecord:
     """The meeting reduced to one deliberation, as its extract and its register entry
     carry it: the record itself when it has only that one; otherwise that item with
     its attendance stated, and the opening as the item began with the item's events.
 
-    `attendances` (entering, derived), when the caller has them, saves deriving them.
     Raises KeyError for a number the meeting does not have.
     """
-    chosen = (
-        next(d for d in record.deliberations if d.number == number)
-        if any(d.number == number for d in record.deliberations)
-        else None
-    )
+    chosen = next((d for d in record.deliberations if d.number == number), None)
     if chosen is None:
         raise KeyError(number)
     if len(record.deliberations) == 1:
         return record
-    entering, derived = attendances or (entering_attendances(record), item_attendances(record))
+    entering, derived = meeting_attendances(record)
     if chosen.attendance is None:
         chosen = replace(chosen, attendance=derived[number])
     changes = tuple(c for c in record.attendance.changes if c.from_item == number)

@@ -11,14 +11,11 @@ import datetime as dt
 import json
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Any
 
 from registre.record import (
     LifecycleEvent,
     MeetingRecord,
     canonical_bytes,
-    entering_attendances,
-    item_attendances,
     single_deliberation,
     to_data,
 )
@@ -64,21 +61,29 @@ def append_deliberation(
     the year and in the meeting, chained to the last entry; in one transaction."""
     day = record.meeting.date or clock().date()
     payload = deliberation_payload(record, number)
-    entry = _append(
-        store, assembly, EntryKind.DELIBERATION, payload, clock, year=day.year,
-        year_number=lambda: store.count(assembly, year=day.year) + 1, meeting=day.isoformat(),
-        meeting_number=lambda: store.count(assembly, meeting=day.isoformat()) + 1,
-    )  # fmt: skip
-    return entry
+    return _append(
+        store,
+        assembly,
+        EntryKind.DELIBERATION,
+        payload,
+        clock,
+        year=day.year,
+        meeting=day.isoformat(),
+    )
 
 
 def append_event(store: Store, assembly: str, event: LifecycleEvent, clock: Clock) -> Entry:
     """Enter a lifecycle event (signed, published, transmitted, corrected, withdrawn)
     about an earlier entry; the entry it concerns is never changed."""
     return _append(
-        store, assembly, EntryKind.EVENT, canonical_bytes(event), clock,
-        year=event.on.year, year_number=lambda: 0, meeting="", meeting_number=lambda: 0,
-    )  # fmt: skip
+        store,
+        assembly,
+        EntryKind.EVENT,
+        canonical_bytes(event),
+        clock,
+        year=event.on.year,
+        meeting="",
+    )
 
 
 _CONTEXT: list[tuple[tuple[object, ...], dict[str, bytes]]] = []
@@ -88,7 +93,7 @@ def deliberation_payload(record: MeetingRecord, number: str) -> bytes:
     """The canonical JSON of `single_deliberation(record, number)` (what the item's
     extract carries), with the meeting's unchanging parts encoded once for all its
     deliberations (the roster is most of it)."""
-    single = single_deliberation(record, number, _attendances(record))
+    single = single_deliberation(record, number)
     if single.attendance.changes or len(record.deliberations) == 1:
         return canonical_bytes(single)
     # the meeting's parts, compared by identity: the records of one meeting share them
@@ -104,25 +109,6 @@ def deliberation_payload(record: MeetingRecord, number: str) -> bytes:
     return b"{" + body + b"}"
 
 
-_ATTENDANCES: list[tuple[tuple[object, ...], tuple[dict[str, Any], dict[str, Any]]]] = []
-
-
-def _attendances(record: MeetingRecord) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Each item's attendance as it begins and as it votes, derived once a meeting."""
-    # they depend on the roster, the opening with its events and the items' order only:
-    # the records of one meeting, each with its own vote, share them
-    numbers = tuple(d.number for d in record.deliberations)
-    if not (
-        _ATTENDANCES
-        and _ATTENDANCES[0][0][0] is record.meeting
-        and _ATTENDANCES[0][0][1] is record.attendance
-        and _ATTENDANCES[0][0][2] == numbers
-    ):
-        key = (record.meeting, record.attendance, numbers)
-        _ATTENDANCES[:] = [(key, (entering_attendances(record), item_attendances(record)))]
-    return _ATTENDANCES[0][1]
-
-
 def _compact(value: object) -> bytes:
     text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return text.encode("utf-8")
@@ -136,15 +122,13 @@ def anchor(store: Store, assembly: str, published_in: str) -> Anchor | None:
 
 def _append(
     store: Store, assembly: str, kind: EntryKind, payload: bytes, clock: Clock, *,
-    year: int, year_number: Callable[[], int], meeting: str, meeting_number: Callable[[], int],
+    year: int, meeting: str,
 ) -> Entry:  # fmt: skip
-    """Number, chain and insert one entry in one transaction (numbers read inside it)."""
+    """Number, chain and insert one entry in one transaction: its numbers and its
+    previous digest are read inside it, so that two writers never take the same."""
     store.begin()
     try:
-        entry = _entry(
-            store, assembly, kind, payload, clock, year=year, year_number=year_number(),
-            meeting=meeting, meeting_number=meeting_number(),
-        )  # fmt: skip
+        entry = _entry(store, assembly, kind, payload, clock, year=year, meeting=meeting)
         store.insert(entry)
         store.commit()
     except BaseException:
@@ -155,14 +139,17 @@ def _append(
 
 def _entry(
     store: Store, assembly: str, kind: EntryKind, payload: bytes, clock: Clock, *,
-    year: int, year_number: int, meeting: str, meeting_number: int,
+    year: int, meeting: str,
 ) -> Entry:  # fmt: skip
+    deliberation = kind is EntryKind.DELIBERATION  # an event has no order numbers
     head = store.head(assembly)
     sequence, previous = (head[0] + 1, head[1]) if head else (1, GENESIS)
-    at = clock().astimezone(dt.UTC).isoformat(timespec="microseconds")
     draft = Entry(
-        assembly=assembly, sequence=sequence, kind=kind, year=year, year_number=year_number,
-        meeting=meeting, meeting_number=meeting_number, entered_at=at, previous=previous,
-        digest="", payload=payload,
+        assembly=assembly, sequence=sequence, kind=kind, year=year,
+        year_number=store.count(assembly, year=year) + 1 if deliberation else 0,
+        meeting=meeting,
+        meeting_number=store.count(assembly, meeting=meeting) + 1 if deliberation else 0,
+        entered_at=clock().astimezone(dt.UTC).isoformat(timespec="microseconds"),
+        previous=previous, digest="", payload=payload,
     )  # fmt: skip
     return replace(draft, digest=digest_of(previous, draft.header(), payload))
