@@ -44,7 +44,8 @@ Code de sortie : 0 si les documents sont écrits, 2 si l'entrée ou le modèle e
 
 def run_render(args: argparse.Namespace) -> int:
     """Render one document (--kind) or all of them (--all) from a record or a document."""
-    from registre.documents.template import load_template  # noqa: PLC0415 (see docstring)
+    from registre.documents import render  # noqa: PLC0415 (see docstring)
+    from registre.documents.template import load_template  # noqa: PLC0415
 
     if args.out is None:
         raise RegistreError("indiquez où écrire le PDF avec -o CHEMIN (un dossier avec --all)")
@@ -66,7 +67,7 @@ def run_render(args: argparse.Namespace) -> int:
     if cli_sign.wants_signing(args):
         pdf = cli_sign.render_signed(args, record, kind, template, _head(args, record))
     else:
-        pdf = _render(record, kind, args.item, template, _head(args, record))
+        pdf = render(record, kind, args.item, template, anchor=_head(args, record))
     _write(Path(args.out), pdf)
     return 0
 
@@ -102,28 +103,16 @@ def _year_tables(args: argparse.Namespace) -> int:
     return 0
 
 
-def _render(
-    record: MeetingRecord,
-    kind: DocumentKind,
-    item: str | None,
-    template: Template,
-    anchor: Anchor | None = None,
-) -> bytes:
-    from registre.documents import typst_job  # noqa: PLC0415 (see the module's docstring)
-    from registre.documents.compiler import compile_pdf  # noqa: PLC0415
-
-    job = typst_job(record, kind, item, template, anchor=anchor)
-    return compile_pdf(job.main, job.fonts, job.files)
-
-
 def _render_all(record: MeetingRecord, folder: Path, template: Template) -> list[Path]:
     """Every document of the meeting; nothing is written unless all of them render."""
+    from registre.documents import render  # noqa: PLC0415 (see the module's docstring)
+
     documents = {
-        f"extrait-{_safe(d.number)}.pdf": _render(record, DocumentKind.EXTRACT, d.number, template)
+        f"extrait-{_safe(d.number)}.pdf": render(record, DocumentKind.EXTRACT, d.number, template)
         for d in record.deliberations
     }
     for kind, name in FILE_NAMES.items():
-        documents[name] = _render(record, kind, None, template)
+        documents[name] = render(record, kind, None, template)
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

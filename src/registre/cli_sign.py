@@ -14,6 +14,7 @@ from registre.errors import RegistreError
 from registre.record import DocumentKind, MeetingRecord, Member
 
 if TYPE_CHECKING:
+    from registre.documents import SignaturePlace
     from registre.documents.template import Template
     from registre.register import Anchor
 
@@ -30,17 +31,10 @@ def render_signed(
     template: Template, anchor: Anchor | None,
 ) -> bytes:  # fmt: skip
     """The document rendered, then signed by each signer given, secretary first."""
-    from registre.documents import SignaturePlace, typst_job  # noqa: PLC0415
-    from registre.documents.compiler import compile_with_places  # noqa: PLC0415
+    from registre.documents import render_for_signing  # noqa: PLC0415 (loads Typst)
 
-    job = typst_job(record, kind, args.item, template, anchor=anchor)
-    pdf, places_json = compile_with_places(job.main, job.fonts, job.files)
-    import json  # noqa: PLC0415
-
-    places = {
-        p["role"]: SignaturePlace(p["role"], p["page"], p["x"], p["y"])
-        for p in json.loads(places_json)
-    }
+    pdf, found = render_for_signing(record, kind, args.item, template, anchor=anchor)
+    places = {place.role: place for place in found}
     for role, p12 in (("secretary", args.sign_secretary), ("president", args.sign_president)):
         if p12:
             if role not in places:
@@ -50,17 +44,16 @@ def render_signed(
 
 
 def _sign(
-    pdf: bytes, place: object, p12: Path, record: MeetingRecord, args: argparse.Namespace
+    pdf: bytes, place: SignaturePlace, p12: Path, record: MeetingRecord, args: argparse.Namespace
 ) -> bytes:
     from registre.signatures import Signatory, load_pkcs12, load_roots, sign  # noqa: PLC0415
 
-    role = str(getattr(place, "role"))  # noqa: B009 (a SignaturePlace)
-    member = _member(record, role)
+    member = _member(record, place.role)
     passphrase = os.environ.get(PASSPHRASE_ENV)
     signer = load_pkcs12(p12, passphrase.encode() if passphrase else None)
-    who = Signatory(signer, member.first_name or "", member.last_name, role)
+    who = Signatory(signer, member.first_name or "", member.last_name, place.role)
     roots = load_roots([Path(p) for p in args.trust or ()]) or None
-    return sign(pdf, place, who, dt.datetime.now(dt.UTC), timestamp_url=args.tsa, trust_roots=roots)  # type: ignore[arg-type]
+    return sign(pdf, place, who, dt.datetime.now(dt.UTC), timestamp_url=args.tsa, trust_roots=roots)
 
 
 def _member(record: MeetingRecord, role: str) -> Member:

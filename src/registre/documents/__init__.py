@@ -56,17 +56,18 @@ def render(
     record: MeetingRecord,
     kind: DocumentKind,
     item: str | None = None,
-    template: Path | None = None,
+    template: Path | Template | None = None,
     *,
     anchor: Anchor | None = None,
 ) -> bytes:
     """The PDF of one document of a meeting (`item`: the deliberation number of an extract).
 
-    `anchor`, the head of the register's chain when the meeting closed, is printed in
-    the list of deliberations and in its metadata: a later rewrite contradicts it.
+    `template` is a template folder (or one already loaded). `anchor`, the head of the
+    register's chain when the meeting closed, is printed in the list of deliberations
+    and in its metadata: a later rewrite contradicts it.
     Raises InputError (French) for an unknown item or a broken template.
     """
-    job = typst_job(record, kind, item, load_template(template), anchor=anchor)
+    job = typst_job(record, kind, item, _template(template), anchor=anchor)
     return compile_pdf(job.main, job.fonts, job.files)
 
 
@@ -85,15 +86,21 @@ def render_for_signing(
     record: MeetingRecord,
     kind: DocumentKind,
     item: str | None = None,
-    template: Path | None = None,
+    template: Path | Template | None = None,
+    *,
+    anchor: Anchor | None = None,
 ) -> tuple[bytes, list[SignaturePlace]]:
-    """The PDF and its signature places, read from the compiled Typst document."""
-    job = typst_job(record, kind, item, load_template(template))
+    """The PDF (as `render`) and its signature places, read from the compiled document."""
+    job = typst_job(record, kind, item, _template(template), anchor=anchor)
     pdf, places = compile_with_places(job.main, job.fonts, job.files)
     return pdf, [
         SignaturePlace(str(p["role"]), int(p["page"]), float(p["x"]), float(p["y"]))
         for p in json.loads(places)
     ]
+
+
+def _template(template: Path | Template | None) -> Template:
+    return template if isinstance(template, Template) else load_template(template)
 
 
 def typst_job(

@@ -66,21 +66,24 @@ def compiler(main: Path, fonts: Path | None) -> WarmCompiler:
 
 def compile_pdf(main: Path, fonts: Path | None, files: dict[str, bytes]) -> bytes:
     """Compile to PDF/A-3a and PDF/UA-1; Typst's errors become French InputErrors."""
-    try:
-        with _LOCK:
-            return compiler(main, fonts).compile(files)
-    except typst.TypstError as error:
-        raise InputError(_french(error), path=str(main)) from None
+    return _compile(main, fonts, files, query_places=False)[0]
 
 
 def compile_with_places(
     main: Path, fonts: Path | None, files: dict[str, bytes]
 ) -> tuple[bytes, str]:
     """The PDF and the JSON of its signature places (see `compile_pdf`)."""
+    return _compile(main, fonts, files, query_places=True)
+
+
+def _compile(
+    main: Path, fonts: Path | None, files: dict[str, bytes], *, query_places: bool
+) -> tuple[bytes, str]:
     try:
         with _LOCK:
             warm = compiler(main, fonts)
-            return warm.compile(files), warm.places()
+            pdf = warm.compile(files)
+            return pdf, warm.places() if query_places else ""
     except typst.TypstError as error:
         raise InputError(_french(error), path=str(main)) from None
 
