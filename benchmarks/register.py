@@ -88,10 +88,27 @@ def append_rate(make_store: object, count: int) -> float:
     return count / elapsed
 
 
+def fsync_floor(folder: Path, count: int, size: int) -> float:
+    """Writes of `size` bytes, each made durable by fsync, per second: the ceiling of
+    any store that makes each entry durable before the next (SQLite's FULL)."""
+    block = os.urandom(size)
+    with (folder / "fsync.bin").open("ab") as out:
+        start = time.perf_counter()
+        for _ in range(count):
+            out.write(block)
+            out.flush()
+            os.fsync(out.fileno())
+        elapsed = time.perf_counter() - start
+    (folder / "fsync.bin").unlink()
+    return count / elapsed
+
+
 def measure_appends(folder: Path, count: int) -> list[Row]:
     rows = [Row("Ajout SQLite (fichier, WAL, synchronous=FULL)",
                 append_rate(lambda: SqliteStore(folder / "r.sqlite"), count), "écritures/s",
                 APPEND_TARGET, f"{count} écritures, une transaction chacune")]  # fmt: skip
+    rows.append(Row("Plancher du disque : écrire 31 ko + fsync", fsync_floor(folder, 2000, 31_000),
+                    "écritures/s", note="ce qu'une écriture durable par entrée permet ici"))  # fmt: skip
     import pgserver  # noqa: PLC0415
 
     server = pgserver.start()

@@ -28,6 +28,8 @@ REGISTRE : la base SQLite de registre, ou un registre exporté (JSON Lines, --ex
   registre depuis leur publication les contredit.
 DOCUMENT.pdf : ses signatures (intactes, reconnues par --trust) et son enregistrement
 joint (empreinte des métadonnées, écriture du registre avec --register).
+--documents DOSSIER : après la chaîne, chaque PDF signé du dossier est vérifié de même
+  contre le registre (signatures, horodatages, écriture correspondante).
 Code de sortie : 0 si le registre est intègre, 1 à la première rupture (dite
 précisément : écriture, ce qui a changé, quelle publication le contredit), 2 si
 l'entrée est illisible."""
@@ -59,12 +61,22 @@ def run_verify(args: argparse.Namespace) -> int:
             f"{a} : {n} écritures, tête {d[:16]}…" for a, (n, d) in result.heads.items()
         )
         print(f"Registre intègre : {result.entries} écritures vérifiées ({heads or 'vide'}).")
-        return 0
+        return _documents(path, args) if args.documents else 0
     broken = result.broken
     print(
         f"Registre ROMPU à l'écriture n° {broken.sequence} de « {broken.assembly} » : {broken.problem}."
     )
     return 1
+
+
+def _documents(path: Path, args: argparse.Namespace) -> int:
+    """The signed documents of a folder, each against the register just verified."""
+    from registre.cli_verify_document import verify_documents  # noqa: PLC0415
+
+    if path.suffix.lower() in (".jsonl", ".json"):
+        raise RegistreError("--documents vérifie les PDF contre une base de registre (SQLite)")
+    failed = verify_documents(Path(args.documents), [Path(p) for p in args.trust or ()], path)
+    return 1 if failed else 0
 
 
 class _store:
@@ -183,7 +195,11 @@ def add_verify(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--archive", metavar="ANNÉE", type=int, help="écrit le paquet d'archive de l'année (-o)"
     )
     parser.add_argument("--assembly", default="conseil", help="archive : l'assemblée (conseil)")
-    parser.add_argument("--documents", metavar="DOSSIER", help="archive : les PDF signés à joindre")
+    parser.add_argument(
+        "--documents",
+        metavar="DOSSIER",
+        help="les PDF signés : vérifiés contre le registre, ou joints à l'archive",
+    )
     parser.add_argument("-o", "--out", metavar="DOSSIER", help="archive : le dossier du paquet")
     parser.set_defaults(run=run_verify)
 

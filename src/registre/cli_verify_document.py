@@ -13,13 +13,31 @@ from registre.errors import InputError
 
 def verify_document(args: argparse.Namespace) -> int:
     """Print one line per check in French; 0 when all hold, 1 otherwise."""
-    path = Path(args.path)
+    entries = _payloads(Path(args.register)) if args.register else None
+    return 1 if _report(Path(args.path), [Path(p) for p in args.trust or ()], entries) else 0
+
+
+def verify_documents(folder: Path, roots: list[Path], register: Path) -> int:
+    """Check every PDF of a folder against the register; the number that fail."""
+    if not folder.is_dir():
+        raise InputError("dossier des documents introuvable.", path=str(folder))
+    entries = _payloads(register)
+    paths = sorted(folder.glob("*.pdf"))
+    failed = 0
+    for path in paths:
+        print(f"\n{path.name}")
+        failed += _report(path, roots, entries)
+    print(f"\nDocuments : {len(paths) - failed} conforme(s), {failed} NON conforme(s).")
+    return failed
+
+
+def _report(path: Path, roots: list[Path], entries: dict[bytes, str] | None) -> int:
+    """Print a document's checks; 1 when one fails."""
     try:
         pdf = path.read_bytes()
     except OSError:
         raise InputError("fichier introuvable ou illisible.", path=str(path)) from None
-    lines = _signature_lines(pdf, [Path(p) for p in args.trust or ()])
-    lines += _record_lines(path, pdf, Path(args.register) if args.register else None)
+    lines = _signature_lines(pdf, roots) + _record_lines(path, pdf, entries)
     for ok, text in lines:
         print(f"{'OK     ' if ok else 'ÉCHEC  '} {text}")
     failed = sum(1 for ok, _ in lines if not ok)
@@ -55,7 +73,9 @@ def _signature_lines(pdf: bytes, roots: list[Path]) -> list[tuple[bool, str]]:
     return lines
 
 
-def _record_lines(path: Path, pdf: bytes, register: Path | None) -> list[tuple[bool, str]]:
+def _record_lines(
+    path: Path, pdf: bytes, entries: dict[bytes, str] | None
+) -> list[tuple[bool, str]]:
     from registre.extracts.loaders.attached import attached_record  # noqa: PLC0415
     from registre.record import canonical_bytes  # noqa: PLC0415
 
@@ -67,22 +87,24 @@ def _record_lines(path: Path, pdf: bytes, register: Path | None) -> list[tuple[b
     printed = re.search(rb"registre-sha256:([0-9a-f]{64})", pdf)
     lines = [(printed is not None and printed[1].decode() == digest,
               f"enregistrement joint : SHA-256 {digest[:16]}… {'conforme aux métadonnées' if printed and printed[1].decode() == digest else 'DIFFÉRENT des métadonnées'}")]  # fmt: skip
-    if register is not None:
-        lines.append(_in_register(register, data))
+    if entries is not None:
+        entry = entries.get(hashlib.sha256(data).digest())
+        lines.append((entry is not None, entry or
+                      "l'enregistrement joint ne correspond à aucune écriture du registre"))  # fmt: skip
     return lines
 
 
-def _in_register(register: Path, data: bytes) -> tuple[bool, str]:
+def _payloads(register: Path) -> dict[bytes, str]:
+    """The register's entries by the SHA-256 of their payload (read once for all the
+    documents checked), each with the sentence that names it."""
     from registre.cli_verify import open_register  # noqa: PLC0415
 
     store = open_register(register)
     try:
-        entry = next((e for e in store.entries() if e.payload == data), None)
+        return {
+            hashlib.sha256(e.payload).digest(): f"l'enregistrement joint est l'écriture "
+            f"n° {e.sequence} de « {e.assembly} » ({e.entered_at})"
+            for e in store.entries()
+        }
     finally:
         store.close()
-    if entry is None:
-        return False, "l'enregistrement joint ne correspond à aucune écriture du registre"
-    return (
-        True,
-        f"l'enregistrement joint est l'écriture n° {entry.sequence} de « {entry.assembly} » ({entry.entered_at})",
-    )

@@ -58,12 +58,23 @@ def token_with(p12: Path, passphrase: bytes, folder: Path) -> Iterator[str]:
              "--pin", PIN, "--write-object", str(cert_file), "--type", "cert", "--id", "01",
              "--label", KEY)  # fmt: skip
         key_file.unlink()
+        _reload_configuration()
         yield str(MODULE)
     finally:
         if previous is None:
             os.environ.pop("SOFTHSM2_CONF", None)
         else:
             os.environ["SOFTHSM2_CONF"] = previous
+
+
+def _reload_configuration() -> None:
+    """SoftHSM reads its configuration once, when the module is initialised in the
+    process: re-initialise it so that this token, not an earlier test's, is seen."""
+    import pkcs11  # noqa: PLC0415
+
+    library = pkcs11.lib(str(MODULE))
+    if library.initialized:
+        library.reinitialize()
 
 
 def _run(*command: str) -> None:

@@ -70,6 +70,25 @@ def test_changed_byte_unknown_root_or_foreign_register_fail(
     assert "aucune écriture" in capsys.readouterr().out
 
 
+def test_verify_register_with_its_documents_checks_each_signed_pdf(
+    setup: tuple[Path, Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    signed, root, register = setup
+    folder = tmp_path / "publies"
+    folder.mkdir()
+    (folder / "extrait-2.pdf").write_bytes(signed.read_bytes())
+    argv = ["verify", str(register), "--documents", str(folder), "--trust", str(root)]
+    assert cli.main(argv) == 0
+    out = capsys.readouterr().out
+    assert "Registre intègre : 3 écritures" in out and "1 conforme(s), 0 NON" in out
+    data = signed.read_bytes()
+    index = data.index(b"2023_0002")
+    (folder / "extrait-modifie.pdf").write_bytes(data[:index] + b"2023_0003" + data[index + 9 :])
+    assert cli.main(argv) == 1
+    out = capsys.readouterr().out
+    assert "extrait-modifie.pdf" in out and "1 conforme(s), 1 NON conforme(s)" in out
+
+
 def test_unsigned_document_and_bad_root(
     setup: tuple[Path, Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -135,3 +154,49 @@ def test_render_signs_in_the_names_the_record_gives(
             for x in [annot.AP.N, *annot.AP.N.get("/Resources", {}).get("/XObject", {}).values()]
         )  # fmt: skip
     assert b"Antoine HOAREAU" in drawn and b"Fran" in drawn and b"REBSAMEN" in drawn
+
+
+def test_render_signs_with_a_smart_card_named_by_its_uri(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:  # fmt: skip
+    import softhsm  # noqa: PLC0415
+
+    if not softhsm.available():
+        pytest.skip("SoftHSM absent (apt-get install softhsm2 opensc) : make test l'installe")
+    from registre.record import dumps  # noqa: PLC0415
+
+    ca = DemoCA()
+    root = tmp_path / "racine.pem"
+    root.write_bytes(ca.certificate.public_bytes(serialization.Encoding.PEM))
+    record_path = tmp_path / "seance.json"
+    record_path.write_text(dumps(dijon_record()), encoding="utf-8")
+    out = tmp_path / "extrait-carte.pdf"
+    uri = f"pkcs11:token={softhsm.LABEL};object={softhsm.KEY}"
+    with softhsm.token_with(
+        ca.issue(tmp_path, "Président sur carte"), PASSPHRASE, tmp_path
+    ) as module:
+        monkeypatch.setenv("REGISTRE_PKCS11_PIN", softhsm.PIN)
+        argv = ["render", str(record_path), "--kind", "extract", "-o", str(out),
+                "--sign-president", uri, "--pkcs11-module", module]  # fmt: skip
+        assert cli.main(argv) == 0
+        capsys.readouterr()
+        monkeypatch.setenv("REGISTRE_PKCS11_PIN", "000000")  # a wrong PIN: French, nothing written
+        again = tmp_path / "refus.pdf"
+        assert cli.main([*argv[:4], "-o", str(again), *argv[6:]]) != 0
+        assert "ne s'ouvre pas" in capsys.readouterr().err and not again.exists()
+    assert cli.main(["verify", str(out), "--trust", str(root)]) == 0
+    assert "Président sur carte" in capsys.readouterr().out
+
+
+def test_a_pkcs11_uri_without_its_key_is_a_french_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:  # fmt: skip
+    from registre.record import dumps  # noqa: PLC0415
+
+    record_path = tmp_path / "seance.json"
+    record_path.write_text(dumps(dijon_record()), encoding="utf-8")
+    argv = ["render", str(record_path), "--kind", "extract", "-o", str(tmp_path / "x.pdf"),
+            "--sign-president", "pkcs11:token=registre", "--pkcs11-module", "/nulle/part.so"]  # fmt: skip
+    assert cli.main(argv) != 0
+    assert "doit nommer le jeton et la clé" in capsys.readouterr().err
+    assert not (tmp_path / "x.pdf").exists()

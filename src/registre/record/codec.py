@@ -34,15 +34,26 @@ _KIND_FR = {
 
 def to_data(obj: object) -> Any:
     """Encode a record value into plain JSON data, in canonical key order."""
-    if obj is None or isinstance(obj, (bool, int, str)):
+    kind = type(obj)
+    # exact types first: member ids and texts are most of a record (StrEnum is a str too)
+    if kind is str or kind is int or kind is bool or obj is None:
+        return obj
+    if kind is tuple:
+        items: tuple[object, ...] = obj  # type: ignore[assignment]
+        return list(items) if all(type(v) is str for v in items) else [to_data(v) for v in items]
+    if isinstance(obj, (bool, int, str)):
         return obj.value if isinstance(obj, StrEnum) else obj
-    if isinstance(obj, date):
-        return obj.isoformat()
-    if isinstance(obj, time):
-        return obj.isoformat(timespec="seconds" if obj.second else "minutes")
+    if isinstance(obj, (date, time)):
+        return _moment(obj)
     if isinstance(obj, tuple):
         return [to_data(v) for v in obj]
-    return {s.json_name: to_data(getattr(obj, s.name)) for s in specs(type(obj))}
+    return {s.json_name: to_data(getattr(obj, s.name)) for s in specs(kind)}
+
+
+def _moment(value: date | time) -> str:
+    if isinstance(value, time):
+        return value.isoformat(timespec="seconds" if value.second else "minutes")
+    return value.isoformat()
 
 
 def dumps(obj: object) -> str:

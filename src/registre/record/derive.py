@@ -76,20 +76,28 @@ def _opening_state(opening: Attendance) -> _State:
 
 
 def _snapshot(state: _State, order: dict[MemberId, int]) -> Attendance:
-    def members(status: AttendanceStatus) -> tuple[MemberId, ...]:
-        chosen = [m for m, s in state.status.items() if s is status]
-        return tuple(sorted(chosen, key=lambda m: order.get(m, len(order))))
-
+    # one pass in roster order (members outside the roster after, as they came):
+    # a meeting's snapshots are taken for each item, so sorting each list would cost
+    by_status: dict[AttendanceStatus, list[MemberId]] = {s: [] for s in AttendanceStatus}
+    status = state.status
+    for member in order:
+        found = status.get(member)
+        if found is not None:
+            by_status[found].append(member)
+    for member, found in status.items():
+        if member not in order:
+            by_status[found].append(member)
+    represented = by_status[S.REPRESENTED]
     return Attendance(
-        present=members(S.PRESENT),
-        absent=members(S.ABSENT),
-        represented=members(S.REPRESENTED),
-        withdrawn=members(S.WITHDRAWN),
-        proxies=tuple(state.proxies[g] for g in members(S.REPRESENTED) if g in state.proxies),
+        present=tuple(by_status[S.PRESENT]),
+        absent=tuple(by_status[S.ABSENT]),
+        represented=tuple(represented),
+        withdrawn=tuple(by_status[S.WITHDRAWN]),
+        proxies=tuple(state.proxies[g] for g in represented if g in state.proxies),
         substitutes=tuple(
             Substitution(titular=t, substitute=s)
             for t, s in state.substitutes.items()
-            if state.status.get(t) is S.PRESENT
+            if status.get(t) is S.PRESENT
         ),
     )
 

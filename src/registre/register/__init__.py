@@ -146,9 +146,9 @@ def _entry(
     sequence, previous = (head[0] + 1, head[1]) if head else (1, GENESIS)
     draft = Entry(
         assembly=assembly, sequence=sequence, kind=kind, year=year,
-        year_number=store.count(assembly, year=year) + 1 if deliberation else 0,
+        year_number=store.last_number(assembly, year=year) + 1 if deliberation else 0,
         meeting=meeting,
-        meeting_number=store.count(assembly, meeting=meeting) + 1 if deliberation else 0,
+        meeting_number=store.last_number(assembly, meeting=meeting) + 1 if deliberation else 0,
         entered_at=clock().astimezone(dt.UTC).isoformat(timespec="microseconds"),
         previous=previous, digest="", payload=payload,
     )  # fmt: skip

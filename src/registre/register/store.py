@@ -29,8 +29,10 @@ CREATE TABLE IF NOT EXISTS register_entry (
     payload {binary} NOT NULL,
     PRIMARY KEY (assembly, sequence)
 );
-CREATE INDEX IF NOT EXISTS register_entry_year ON register_entry (assembly, kind, year);
-CREATE INDEX IF NOT EXISTS register_entry_meeting ON register_entry (assembly, kind, meeting);
+CREATE INDEX IF NOT EXISTS register_entry_year_number
+    ON register_entry (assembly, kind, year, year_number);
+CREATE INDEX IF NOT EXISTS register_entry_meeting_number
+    ON register_entry (assembly, kind, meeting, meeting_number);
 """
 SCHEMA = (
     TABLE.format(binary="BLOB")
@@ -54,7 +56,7 @@ class Store(Protocol):
     def commit(self) -> None: ...
     def rollback(self) -> None: ...
     def head(self, assembly: str) -> tuple[int, str] | None: ...
-    def count(
+    def last_number(
         self, assembly: str, *, year: int | None = None, meeting: str | None = None
     ) -> int: ...
     def insert(self, entry: Entry) -> None: ...
@@ -92,16 +94,21 @@ class SqlStore:
         ).fetchone()  # fmt: skip
         return (int(row[0]), str(row[1])) if row else None
 
-    def count(self, assembly: str, *, year: int | None = None, meeting: str | None = None) -> int:
-        """How many deliberations the assembly has entered in a year, or at a meeting."""
+    def last_number(
+        self, assembly: str, *, year: int | None = None, meeting: str | None = None
+    ) -> int:
+        """The order number of the assembly's last deliberation in a year, or at a
+        meeting (0 before the first); read from an index, so as fast at the
+        100,000th entry as at the first."""
         column, value = ("year", year) if year is not None else ("meeting", meeting)
         query = (
-            f"SELECT COUNT(*) FROM register_entry WHERE assembly = ? AND kind = ? AND {column} = ?"
+            f"SELECT MAX({column}_number) FROM register_entry "
+            f"WHERE assembly = ? AND kind = ? AND {column} = ?"
         )
         row = self.connection.execute(
             self._sql(query), (assembly, EntryKind.DELIBERATION.value, value)
         ).fetchone()
-        return int(row[0]) if row else 0
+        return int(row[0]) if row and row[0] is not None else 0
 
     def insert(self, entry: Entry) -> None:
         """Write one entry (inside the caller's transaction)."""
