@@ -87,3 +87,29 @@ def test_quorum_message_matches_the_clerks_wording() -> None:
     )
     assert found.deliberation == "20231123_01"
     assert found.pointer == "/deliberations/0/attendance/present"
+
+
+@pytest.mark.parametrize(
+    ("kind", "population", "meeting", "clear"),
+    [(C, 800, {}, 3), (C, 5000, {}, 5), (M, None, {}, 5), (M, None, {"urgency": True}, 1),
+     (M, None, {"second_convocation": True}, 3), (D, None, {}, 11)],
+)  # fmt: skip
+def test_convocation_deadline_is_the_last_day_the_check_accepts(
+    kind: CollectivityKind, population: int | None, meeting: dict[str, object], clear: int
+) -> None:
+    from registre.rules import convocation_deadline  # noqa: PLC0415
+
+    deadline = convocation_deadline(_convened(kind, clear, population, **meeting))
+    assert deadline is not None and deadline.clear_days == clear
+    assert deadline.latest == MEETING - timedelta(days=clear + 1)
+    on_time = _convened(kind, clear, population, **meeting)
+    late = with_meeting(on_time, convocation_date=deadline.latest + timedelta(days=1))
+    assert _severity(on_time) is None and _severity(late) is E
+
+
+def test_convocation_deadline_unknown_without_population_or_date() -> None:
+    from registre.rules import convocation_deadline  # noqa: PLC0415
+
+    unknown = convocation_deadline(_convened(C, 3, None))
+    assert unknown is not None and unknown.latest is None and "population" in unknown.reason
+    assert convocation_deadline(with_meeting(dijon_record(), date=None)) is None

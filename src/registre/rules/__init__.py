@@ -14,8 +14,19 @@ from registre.rules import appointment, attendance, formalities, lifecycle, prox
 from registre.rules.catalogue import BY_CODE, CATALOGUE, RuleInfo
 from registre.rules.context import ItemContext, MeetingContext
 from registre.rules.findings import Code, Finding, Severity
+from registre.rules.formalities import Deadline, convocation_deadline
 
-__all__ = ["BY_CODE", "CATALOGUE", "Code", "Finding", "RuleInfo", "Severity", "check"]
+__all__ = [
+    "BY_CODE",
+    "CATALOGUE",
+    "Code",
+    "Deadline",
+    "Finding",
+    "RuleInfo",
+    "Severity",
+    "check",
+    "convocation_deadline",
+]
 
 
 def check(

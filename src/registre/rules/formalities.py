@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
+from dataclasses import dataclass
 
-from registre.record import CollectivityKind
+from registre.record import CollectivityKind, MeetingRecord
 from registre.rules.context import MeetingContext, finding, french_date, plural
 from registre.rules.findings import Code, Finding, Severity
 
@@ -36,6 +38,27 @@ def _required_clear_days(ctx: MeetingContext) -> tuple[int | None, str]:
     if large is None:
         return None, "3 ou 5 jours francs selon la population, inconnue"
     return (5, "5 jours francs (L2121-12)") if large else (3, "3 jours francs (L2121-11)")
+
+
+@dataclass(frozen=True, slots=True)
+class Deadline:
+    """The last day a convocation may be sent, with the delay that fixes it."""
+
+    latest: dt.date | None  # None when the delay cannot be told (population unknown)
+    clear_days: int | None
+    reason: str  # French, with the article
+
+
+def convocation_deadline(record: MeetingRecord) -> Deadline | None:
+    """The last sending day for the record's meeting (None without a meeting date):
+    `clear_days` full days must lie between sending and the meeting."""
+    meeting = record.meeting
+    if meeting.date is None:
+        return None
+    required, why = _required_clear_days(MeetingContext.of(record))
+    if required is None:
+        return Deadline(None, None, why)
+    return Deadline(meeting.date - dt.timedelta(days=required + 1), required, why)
 
 
 def check_convocation(ctx: MeetingContext) -> Iterator[Finding]:
