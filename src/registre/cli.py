@@ -184,7 +184,12 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_demo(args: argparse.Namespace) -> int:
-    """`registre demo`: check the bundled Dijon record and report, with a header."""
+    """`registre demo`: the web application with Dijon métropole loaded; with
+    --report (or --json, --out), the check of the bundled Dijon record instead."""
+    if not (args.report or args.format == "json" or args.out):
+        from registre.cli_web import run_web_demo  # noqa: PLC0415 (loads Django)
+
+        return run_web_demo(args)
     name = f"{DEMO_PACKAGE}/{DEMO_FILE}"
     text = files(DEMO_PACKAGE).joinpath(DEMO_FILE).read_text(encoding="utf-8")
     record = record_from_text(text, name)
@@ -316,6 +321,16 @@ def _add_simple(
     return parser
 
 
+def _add_demo_options(demo: argparse.ArgumentParser) -> None:
+    from registre.cli_web import add_address  # noqa: PLC0415
+
+    add_address(demo)
+    demo.add_argument("--report", action="store_true",
+                      help="affiche le contrôle du registre de Dijon au lieu de servir")  # fmt: skip
+    demo.add_argument("--check", action="store_true",
+                      help="sur un port libre : charge l'accueil, se connecte, et s'arrête")  # fmt: skip
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The `registre` argument parser; build it inside `french_argparse()`."""
     parser = argparse.ArgumentParser(
@@ -334,14 +349,21 @@ def build_parser() -> argparse.ArgumentParser:
         title="commandes", dest="command", metavar="COMMANDE", required=True
     )
     _add_check(commands)
-    from registre import cli_read, cli_render, cli_verify  # noqa: PLC0415 (they import this module)
+    from registre import (  # noqa: PLC0415 (they import this module)
+        cli_read,
+        cli_render,
+        cli_verify,
+        cli_web,
+    )
 
-    for add in (cli_read.add_read, cli_render.add_render, cli_verify.add_verify):
+    for add in (cli_read.add_read, cli_render.add_render, cli_verify.add_verify, cli_web.add_web):
         add(commands)
-    _add_simple(
-        commands, "demo", run_demo, "contrôle le registre de démonstration (Dijon métropole)",
-        "écrit le rapport dans CHEMIN au lieu de l'afficher",
+    demo = _add_simple(
+        commands, "demo", run_demo,
+        "démonstration : l'application web avec Dijon métropole (ou, avec --report, le "
+        "contrôle de son registre)", "écrit le rapport dans CHEMIN au lieu de l'afficher",
     )  # fmt: skip
+    _add_demo_options(demo)
     schema = _add_simple(
         commands, "schema", run_schema, "affiche le schéma JSON du registre",
         "écrit le schéma dans CHEMIN au lieu de l'afficher",

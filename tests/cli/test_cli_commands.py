@@ -20,7 +20,7 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 
 
 def test_demo_is_conforme(capsys: pytest.CaptureFixture[str]) -> None:
-    status, out, err = run(capsys, "demo")
+    status, out, err = run(capsys, "demo", "--report")
     assert status == 0
     assert err == ""
     assert "Dijon métropole, conseil métropolitain du 23 novembre 2023" in out

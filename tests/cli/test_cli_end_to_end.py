@@ -13,6 +13,7 @@ from cli_helpers import RecordFactory
 
 def registre(*argv: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    env.pop("DJANGO_SETTINGS_MODULE", None)  # the test settings are the suite's own
     return subprocess.run(
         [sys.executable, "-m", "registre.cli", *argv],
         capture_output=True,
@@ -25,11 +26,24 @@ def registre(*argv: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_demo(tmp_path: Path) -> None:
-    done = registre("demo", cwd=tmp_path)
+def test_demo_report(tmp_path: Path) -> None:
+    done = registre("demo", "--report", cwd=tmp_path)
     assert done.returncode == 0
     assert "Verdict : conforme" in done.stdout
     assert done.stderr == ""
+
+
+def test_demo_check_serves_logs_in_and_exits(tmp_path: Path) -> None:
+    """The README's main job: the web demo, started for real, answers a login."""
+    os.environ["REGISTRE_DATA"] = str(tmp_path / "donnees")
+    try:
+        done = registre("demo", "--check", cwd=tmp_path)
+    finally:
+        del os.environ["REGISTRE_DATA"]
+    assert done.returncode == 0, done.stderr
+    assert "connexion du greffe réussie" in done.stdout
+    assert "Identifiant : greffe" in done.stdout
+    assert (tmp_path / "donnees" / "demo.sqlite3").is_file()
 
 
 def test_check_error_exits_1(write_record: RecordFactory, tmp_path: Path) -> None:

@@ -1,0 +1,156 @@
+"""`registre serve`, `registre demo` (the web demonstration) and `registre manage`:
+the web application started for real, behind waitress (a production WSGI server)."""
+
+from __future__ import annotations
+
+import argparse
+import http.cookiejar
+import os
+import re
+import socket
+import sys
+import threading
+import urllib.parse
+import urllib.request
+from typing import Any
+
+from registre.errors import RegistreError
+
+
+def _setup(sqlite_file: str | None = None) -> None:
+    """Configure and start Django (its settings read the environment)."""
+    if sqlite_file:
+        os.environ["REGISTRE_SQLITE"] = sqlite_file
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "registre.web.settings")
+    import django  # noqa: PLC0415 (the web stack loads only for these commands)
+
+    django.setup()
+
+
+def _migrate() -> None:
+    from django.core.management import call_command  # noqa: PLC0415
+
+    call_command("migrate", verbosity=0, interactive=False)
+
+
+def _server(host: str, port: int) -> Any:
+    """A waitress server for the application, bound and ready to run."""
+    from waitress.server import create_server  # noqa: PLC0415
+
+    from registre.web.wsgi import application  # noqa: PLC0415
+
+    try:
+        return create_server(application, host=host, port=port, threads=8, ident="registre")
+    except OSError as exc:
+        raise RegistreError(f"impossible d'écouter sur {host}:{port} ({exc.strerror}) : "
+                            "choisissez un autre port avec --port.") from None  # fmt: skip
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    """`registre serve`: migrate the database, then serve until interrupted."""
+    _setup()
+    _migrate()
+    server = _server(args.host, args.port)
+    print(f"registre sert l'application sur http://{args.host}:{server.effective_port}/ "
+          "(Ctrl+C pour arrêter)", flush=True)  # fmt: skip
+    _run_until_interrupted(server)
+    return 0
+
+
+def _run_until_interrupted(server: Any) -> None:
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        print("\narrêt du serveur.")
+    finally:
+        server.close()
+
+
+def run_web_demo(args: argparse.Namespace) -> int:
+    """`registre demo`: a fresh SQLite database with Dijon métropole, a clerk account,
+    then serve it; with --check, log in once on a free port and exit."""
+    _setup("demo.sqlite3")
+    from django.conf import settings  # noqa: PLC0415
+
+    database = settings.DATABASES["default"]["NAME"]
+    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        for suffix in ("", "-wal", "-shm"):  # the demo starts afresh each time
+            if os.path.exists(f"{database}{suffix}"):
+                os.remove(f"{database}{suffix}")
+    _migrate()
+    from registre.web.clock import system_clock  # noqa: PLC0415
+    from registre.web.demo import load_demo  # noqa: PLC0415
+
+    demo = load_demo(system_clock)
+    server = _server(args.host, 0 if args.check else args.port)
+    address = f"http://{args.host}:{server.effective_port}/"
+    print(f"Démonstration : Dijon métropole, 86 élus, séance du 23 novembre 2023.\n"
+          f"Base : {database}\nAdresse : {address}\n"
+          f"Identifiant : {demo.username}\nMot de passe : {demo.password}", flush=True)  # fmt: skip
+    if args.check:
+        return _check(server, address, demo.username, demo.password)
+    _run_until_interrupted(server)
+    return 0
+
+
+def _check(server: Any, address: str, username: str, password: str) -> int:
+    """Load the home page, log in as the clerk, and read the dashboard."""
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+        )
+        login = opener.open(address, timeout=30)  # redirected to the login page
+        page = login.read().decode("utf-8")
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+        if login.status != 200 or token is None or "Connexion" not in page:
+            print("ÉCHEC : la page d'accueil ne mène pas à la connexion.", file=sys.stderr)
+            return 1
+        form = urllib.parse.urlencode({"csrfmiddlewaretoken": token[1], "username": username,
+                                       "password": password}).encode()  # fmt: skip
+        request = urllib.request.Request(login.url, data=form, headers={"Referer": login.url})
+        dashboard = opener.open(request, timeout=60).read().decode("utf-8")
+    finally:
+        server.close()
+    if "Dijon métropole" not in dashboard or "86 membres en exercice" not in dashboard:
+        print("ÉCHEC : après connexion, le tableau de bord de Dijon métropole manque.",
+              file=sys.stderr)  # fmt: skip
+        return 1
+    print("Vérification : page d'accueil chargée, connexion du greffe réussie, "
+          "tableau de bord de Dijon métropole affiché (86 membres en exercice).")  # fmt: skip
+    return 0
+
+
+def run_manage(args: argparse.Namespace) -> int:
+    """`registre manage …`: Django's management commands (migrate, createsuperuser…)."""
+    _setup()
+    from django.core.management import execute_from_command_line  # noqa: PLC0415
+
+    execute_from_command_line(["registre manage", *args.rest])
+    return 0
+
+
+def free_port() -> int:
+    """A TCP port free on the loopback now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def add_web(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add `serve` and `manage` (the web `demo` options are added by `cli`)."""
+    serve = commands.add_parser("serve", help="démarre l'application web (waitress)",
+                                description="Démarre l'application web du greffe.")  # fmt: skip
+    add_address(serve)
+    serve.set_defaults(run=run_serve)
+    manage = commands.add_parser("manage", help="commandes d'administration de Django",
+                                 description="Commandes Django : migrate, createsuperuser…")  # fmt: skip
+    manage.add_argument("rest", nargs=argparse.REMAINDER, metavar="COMMANDE")
+    manage.set_defaults(run=run_manage)
+
+
+def add_address(parser: argparse.ArgumentParser) -> None:
+    """--host and --port."""
+    parser.add_argument("--host", default="127.0.0.1", help="adresse d'écoute (127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8000, help="port d'écoute (8000)")

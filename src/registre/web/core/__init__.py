@@ -1,0 +1,1 @@
+"""Collectivities, assemblies, roles, the audit log and the tenancy guard."""

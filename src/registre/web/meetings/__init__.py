@@ -1,0 +1,1 @@
+"""Meetings, agendas, drafts and their validation, convocations."""

@@ -1,0 +1,1 @@
+"""Elected members, their mandates, and their import from CSV."""

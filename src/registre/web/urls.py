@@ -1,0 +1,60 @@
+"""The application's routes. Every route under `c/<cid>/` is guarded by
+`collectivity_view`; the others are marked `public_view` (a test enumerates them)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.urls import include, path, re_path
+from django.views.static import serve
+
+from registre.web.admin import site
+from registre.web.core import views as core
+from registre.web.core.tenancy import public_view
+from registre.web.meetings import views as meetings
+from registre.web.members import views as members
+
+login = public_view(auth_views.LoginView.as_view(template_name="registre/login.html",
+                                                 redirect_authenticated_user=True))  # fmt: skip
+logout = public_view(auth_views.LogoutView.as_view())
+
+collectivity = [
+    path("", core.dashboard, name="dashboard"),
+    path("journal/", core.journal, name="journal"),
+    path("elus/", members.member_list, name="member_list"),
+    path("elus/ajouter/", members.member_add, name="member_add"),
+    path("elus/importer/", members.member_import, name="member_import"),
+    path("elus/<int:member_id>/", members.member_detail, name="member_detail"),
+    path("mandats/<int:mandate_id>/fin/", members.mandate_end, name="mandate_end"),
+    path("mandats/<int:mandate_id>/remplacer/", members.mandate_replace, name="mandate_replace"),
+    path("seances/", meetings.meeting_list, name="meeting_list"),
+    path("seances/creer/", meetings.meeting_add, name="meeting_add"),
+    path("seances/<int:meeting_id>/", meetings.meeting_detail, name="meeting_detail"),
+    path("seances/<int:meeting_id>/ordre-du-jour/", meetings.agenda_change, name="agenda_change"),
+    path("seances/<int:meeting_id>/convocations/", meetings.convocations_send,
+         name="convocations_send"),
+    path("seances/<int:meeting_id>/convocation.pdf", meetings.convocation_document,
+         name="convocation_document"),
+    path("projets/", meetings.draft_list, name="draft_list"),
+    path("projets/nouveau/", meetings.draft_edit, name="draft_new"),
+    path("projets/<int:item_id>/", meetings.draft_detail, name="draft_detail"),
+    path("projets/<int:item_id>/modifier/", meetings.draft_edit, name="draft_edit"),
+    path("projets/<int:item_id>/circuit/", meetings.draft_move, name="draft_move"),
+    path("decisions/", meetings.decision_list, name="decision_list"),
+]  # fmt: skip
+
+urlpatterns = [
+    path("", core.home, name="home"),
+    path("connexion/", login, name="login"),
+    path("deconnexion/", logout, name="logout"),
+    path("c/<int:cid>/", include(collectivity)),
+    path("admin/", site.urls),
+]
+if not settings.PRODUCTION:  # in production the web server serves the static files
+    urlpatterns.append(
+        re_path(
+            r"^static/(?P<path>.*)$",
+            public_view(serve),
+            {"document_root": settings.PACKAGE / "static"},
+        )
+    )
