@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
-## The main job: check the Dijon demo record and print the report.
+## The main job: the web application with the Dijon demo loaded (registre demo).
 demo: install
 	$(BIN)/registre demo
 
@@ -35,13 +35,16 @@ format: install
 	$(BIN)/ruff format src tests benchmarks
 	$(BIN)/ruff check --fix src tests benchmarks
 
-## What CI runs (.ci/run): lint, types, and the suite with short fuzzing runs.
+## What CI runs (.ci/run): lint, types, the suite with short fuzzing runs (SQLite),
+## then the web application's tests again on a PostgreSQL 15 server they start.
 test: install lint typecheck
 	HYPOTHESIS_PROFILE=ci $(BIN)/pytest -m "not slow" -q
+	REGISTRE_TEST_DATABASE=postgresql $(BIN)/pytest -m "not slow" -q tests/web
 
 ## Long fuzzing and scale runs.
 test-full: install
 	HYPOTHESIS_PROFILE=full $(BIN)/pytest -q
+	REGISTRE_TEST_DATABASE=postgresql HYPOTHESIS_PROFILE=full $(BIN)/pytest -q tests/web
 
 ## Benchmarks; installs what they compare with (pdfplumber, WeasyPrint, LibreOffice).
 bench: install
@@ -51,6 +54,7 @@ bench: install
 	$(BIN)/python benchmarks/read.py
 	$(BIN)/python benchmarks/render.py
 	$(BIN)/python benchmarks/register.py
+	$(BIN)/python benchmarks/web.py
 
 ## Regenerate docs/record.schema.json and docs/read.schema.json after a change of the
 ## record or of the output of `registre read`.

@@ -21,6 +21,9 @@ from registre.web.settings import *  # noqa: F403
 from registre.web.settings import DATABASES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast, tests only
+# a file, as in production, not Django's in-memory test base: the concurrency of
+# writers (WAL, BEGIN IMMEDIATE, busy timeout) is then tested for real
+DATABASES["default"]["TEST"] = {"NAME": os.path.join(os.environ["REGISTRE_DATA"], "test.sqlite3")}
 
 if os.environ.get("REGISTRE_TEST_DATABASE") == "postgresql":
     sys.path.insert(0, str(Path(__file__).resolve().parent / "register"))

@@ -42,8 +42,10 @@ class AssemblyChoice(forms.ModelChoiceField):
     """An assembly of the current collectivity only."""
 
     def __init__(self, collectivity: Collectivity, **kwargs: object) -> None:
-        super().__init__(Assembly.objects.filter(collectivity=collectivity), label="Assemblée",
-                         empty_label=None, **kwargs)  # fmt: skip
+        assemblies = Assembly.objects.filter(collectivity=collectivity)
+        council = assemblies.filter(kind="conseil").first()
+        super().__init__(assemblies, label="Assemblée", empty_label=None, initial=council,
+                         **kwargs)  # fmt: skip
 
 
 class MemberForm(forms.Form):

@@ -18,6 +18,9 @@ from registre.web.members.csvimport import ImportReport, MemberRow, parse_member
 from registre.web.members.models import Mandate, Member, MunicipalCouncillor
 
 MANAGERS = {Role.ADMINISTRATOR, Role.CLERK}
+# The largest assemblies seat a few hundred members; 10,000 lines leave room for
+# every councillor of an EPCI's communes while refusing a wrong file at once.
+MAX_ROWS = 10_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +131,11 @@ def import_members(
     collectivity = assembly.collectivity
     require_role(actor, collectivity, MANAGERS)
     report: ImportReport = parse_members_csv(data, filename)
+    lines = len(report.rows) + len(report.rejected)
+    if lines > MAX_ROWS:
+        raise ServiceError(f"{filename} : {lines} lignes, plus que les {MAX_ROWS} élus qu'un "
+                           "import admet ; vérifiez qu'il s'agit bien de la liste des élus, "
+                           "ou scindez-le.")  # fmt: skip
     rejected = [(r.line, r.reason) for r in report.rejected]
     known = {_key(m.first_name, m.last_name, m.birth_date) for m in collectivity.members.all()}
     # titulars first, so that a substitute may name a titular of the same file

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -33,13 +34,25 @@ def _on(request: HttpRequest) -> dt.date:
     return timezone.localdate()
 
 
+def _folded(text: str) -> str:
+    """A name as the French alphabetical order reads it: without accents, case,
+    apostrophes or hyphens (Çelik with C, d'Harcourt with D, Lœuvre as Loeuvre)."""
+    bare = unicodedata.normalize("NFKD", text.casefold().replace("œ", "oe").replace("æ", "ae"))
+    return "".join(c for c in bare if c.isalnum())
+
+
+def _alphabetical(mandate: Mandate) -> tuple[str, str, int]:
+    member = mandate.member
+    return _folded(member.last_name), _folded(member.first_name), member.pk
+
+
 @collectivity_view(READERS_OF_WORK)
 def member_list(request: HttpRequest) -> HttpResponse:
     """Members in office on a date, by assembly (derived from the mandates)."""
     collectivity, on = tenant(request).collectivity, _on(request)
     groups = [
-        (assembly, Mandate.objects.in_office(on).filter(assembly=assembly)
-         .select_related("member", "substitute_for").order_by("member__last_name"))
+        (assembly, sorted(Mandate.objects.in_office(on).filter(assembly=assembly)
+                          .select_related("member", "substitute_for"), key=_alphabetical))
         for assembly in collectivity.assemblies.all()
     ]  # fmt: skip
     return render(request, "registre/members/list.html", {"groups": groups, "on": on})
