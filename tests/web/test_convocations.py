@@ -86,7 +86,7 @@ def test_lateness_follows_the_rules(
     assert on_time.deadline is not None and on_time.deadline.latest == latest
     assert not on_time.late and late.late
     clock = FakeClock(f"{latest + dt.timedelta(days=1)}T10:00:00+00:00")
-    with pytest.raises(ServiceError, match="Envoi tardif.*au plus tard"):
+    with pytest.raises(ServiceError, match=r"Envoi tardif.*au plus tard"):
         send_convocations(clerk, clock, meeting)
     assert not mailbox.messages and not Convocation.objects.exists()
     sent = send_convocations(clerk, clock, meeting, accept_late=True).sent

@@ -10,7 +10,14 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from webfactories import PASSWORD, make_collectivity, make_item, make_meeting, make_member, make_user
+from webfactories import (
+    PASSWORD,
+    make_collectivity,
+    make_item,
+    make_meeting,
+    make_member,
+    make_user,
+)
 
 from registre.web.core.models import AuditEntry
 from registre.web.meetings.models import AgendaItem, Meeting
@@ -64,7 +71,9 @@ def test_import_page_shows_the_report(clerk_client: tuple[Client, Any, Any]) -> 
     assert list(Member.objects.values_list("first_name", flat=True)) == ["Élodie"]
 
 
-def test_import_of_a_spreadsheet_is_refused_with_a_hint(clerk_client: tuple[Client, Any, Any]) -> None:
+def test_import_of_a_spreadsheet_is_refused_with_a_hint(
+    clerk_client: tuple[Client, Any, Any],
+) -> None:
     client, town, _ = clerk_client
     upload = _upload("elus.xlsx", b"PK\x03\x04" + b"\0" * 64)
     page = client.post(f"/c/{town.pk}/elus/importer/",
@@ -113,3 +122,34 @@ def test_every_page_of_the_clerk_answers(clerk_client: tuple[Client, Any, Any]) 
     pdf = client.get(f"/c/{town.pk}/seances/{meeting.pk}/convocation.pdf")
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
     assert AuditEntry.objects.filter(collectivity=town).count() > 5
+
+
+def test_an_elected_member_reads_their_own_convocations_only(client: Client, mailbox: Any) -> None:
+    from factories import FakeClock  # noqa: PLC0415
+    from registre.web.core.models import Membership, Role  # noqa: PLC0415
+    from registre.web.meetings.convocations import send_convocations  # noqa: PLC0415
+
+    town = make_collectivity()
+    clerk = make_user(town)
+    mandate = make_member(clerk, town, last="ÉLUE", first="Inès")
+    meeting = make_meeting(clerk, town, dt.date(2026, 12, 20))
+    other = make_meeting(clerk, town, dt.date(2026, 12, 27))
+    make_item(clerk, town, meeting=meeting)
+    send_convocations(clerk, FakeClock("2026-12-01T08:00:00+00:00"), meeting)
+    member_user = make_user(town, Role.MEMBER)
+    Membership.objects.filter(user=member_user).update(member=mandate.member)
+    client.login(username=member_user.username, password=PASSWORD)
+    page = client.get(f"/c/{town.pk}/mes-convocations/").content.decode()
+    assert "20/12/2026" in page and "27/12/2026" not in page
+    assert client.get(f"/c/{town.pk}/seances/{meeting.pk}/convocation.pdf").status_code == 200
+    assert client.get(f"/c/{town.pk}/seances/{other.pk}/convocation.pdf").status_code == 403
+    assert client.get(f"/c/{town.pk}/projets/").status_code == 403
+
+
+def test_a_draft_receives_an_attachment(clerk_client: tuple[Client, Any, Any]) -> None:
+    client, town, clerk = clerk_client
+    item = make_item(clerk, town)
+    upload = _upload("plan.pdf", b"%PDF-1.7 plan")
+    client.post(f"/c/{town.pk}/projets/{item.pk}/annexes/", {"file": upload})
+    page = client.get(f"/c/{town.pk}/projets/{item.pk}/").content.decode()
+    assert "plan.pdf" in page and item.attachments.get().size == 13

@@ -44,7 +44,7 @@ def _url(route: str, b: dict[str, Any], a: dict[str, Any], foreign_cid: bool) ->
     url = route.replace("^", "").replace("$", "").replace("\\Z", "")
     for name, pick in PARAMETERS.items():
         value = pick(b) if (name != "cid" or foreign_cid) else a["collectivity"].pk
-        url = url.replace(f"<int:{name}>", str(value))
+        url = url.replace(f"<int:{name}>", str(value)).replace(f"<{name}>", str(value))
     return "/" + url
 
 
@@ -59,8 +59,10 @@ def test_every_route_refuses_another_collectivitys_data() -> None:
         user = a["clerk"] if role is Role.CLERK else make_user(a["collectivity"], role)
         assert client.login(username=user.username, password=PASSWORD)
         for route, callback, params in routes:
-            if getattr(callback, "tenancy_public", False) and not params:
-                continue  # login, logout, home, static files: no collectivity's data
+            if not params and (
+                getattr(callback, "tenancy_public", False) or route.startswith("api/")
+            ):
+                continue  # login, logout, home, static files, the OpenAPI schema: no data
             if "admin" in route:
                 urls = [_admin_url(route, b)]
             elif "<" in route and not (set(params) - set(PARAMETERS)):
@@ -91,8 +93,8 @@ def test_every_view_is_guarded_or_declared_public() -> None:
     """A view under c/<cid>/ must carry the tenancy guard; any other must be declared
     public (login, home…) or be the operators' admin."""
     for route, callback, _ in _routes(get_resolver().url_patterns):
-        if route.startswith("admin/"):
-            continue
+        if route.startswith(("admin/", "api/")):
+            continue  # the operators' admin; the API guards inside each operation
         guarded = getattr(callback, "tenancy_roles", None) is not None
         public = getattr(callback, "tenancy_public", False)
         if route.startswith("c/"):
@@ -109,6 +111,10 @@ def test_own_collectivity_is_reachable_and_others_are_404(client: Client) -> Non
     assert client.get(f"/c/{b['collectivity'].pk}/").status_code == 404
     assert client.get(f"/c/{a['collectivity'].pk}/seances/{b['meeting'].pk}/").status_code == 404
     assert client.get("/admin/").status_code == 403
+    api = client.get(f"/api/collectivites/{a['collectivity'].pk}/seances").json()
+    assert [m["id"] for m in api] == [a["meeting"].pk] and api[0]["agenda"]
+    assert client.get(f"/api/collectivites/{b['collectivity'].pk}/elus").status_code == 404
+    assert Client().get(f"/api/collectivites/{a['collectivity'].pk}/elus").status_code == 401
 
 
 def test_roles_limit_what_a_member_of_the_collectivity_does(client: Client) -> None:

@@ -9,6 +9,7 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 
 from registre.web.admin import site
+from registre.web.api import api
 from registre.web.core import views as core
 from registre.web.core.tenancy import public_view
 from registre.web.meetings import views as meetings
@@ -35,7 +36,9 @@ collectivity = [
          name="convocations_send"),
     path("seances/<int:meeting_id>/convocation.pdf", meetings.convocation_document,
          name="convocation_document"),
+    path("mes-convocations/", meetings.my_convocations, name="my_convocations"),
     path("projets/", meetings.draft_list, name="draft_list"),
+    path("projets/<int:item_id>/annexes/", meetings.draft_attach, name="draft_attach"),
     path("projets/nouveau/", meetings.draft_edit, name="draft_new"),
     path("projets/<int:item_id>/", meetings.draft_detail, name="draft_detail"),
     path("projets/<int:item_id>/modifier/", meetings.draft_edit, name="draft_edit"),
@@ -49,6 +52,7 @@ urlpatterns = [
     path("deconnexion/", logout, name="logout"),
     path("c/<int:cid>/", include(collectivity)),
     path("admin/", site.urls),
+    path("api/", api.urls),
 ]
 if not settings.PRODUCTION:  # in production the web server serves the static files
     urlpatterns.append(

@@ -4,13 +4,16 @@ convocations."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from registre.errors import RegistreError
 from registre.web.clock import system_clock
+from registre.web.core.models import Role
 from registre.web.core.tenancy import (
+    EVERYONE,
     READERS_OF_WORK,
     STAFF,
     WRITERS,
@@ -20,7 +23,13 @@ from registre.web.core.tenancy import (
 )
 from registre.web.forms import DecisionForm, DraftForm, MeetingForm
 from registre.web.meetings import convocations, services
-from registre.web.meetings.models import AgendaItem, DelegatedDecision, DraftStatus, Meeting
+from registre.web.meetings.models import (
+    AgendaItem,
+    Convocation,
+    DelegatedDecision,
+    DraftStatus,
+    Meeting,
+)
 
 MEETINGS = Meeting.objects.select_related("assembly", "assembly__collectivity")
 ITEMS = AgendaItem.objects.select_related("rapporteur", "meeting")
@@ -119,14 +128,51 @@ def convocations_send(request: HttpRequest, meeting_id: int) -> HttpResponse:
     return redirect("meeting_detail", cid=meeting.assembly.collectivity_id, meeting_id=meeting.pk)
 
 
-@collectivity_view(READERS_OF_WORK)
+@collectivity_view(EVERYONE)
 def convocation_document(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    """The convocation as it would be sent today (PDF/A)."""
+    """The convocation (PDF/A): for an elected member, only of a meeting they were
+    convened to."""
     meeting = scoped_or_404(MEETINGS, request, "assembly__collectivity", pk=meeting_id)
+    membership = tenant(request).membership
+    if (
+        tenant(request).role is Role.MEMBER
+        and not meeting.convocations.filter(
+            member_id=membership.member_id, member__isnull=False
+        ).exists()
+    ):
+        raise PermissionDenied("Vous n'êtes pas convoqué(e) à cette séance.")
     pdf = convocations.convocation_pdf(meeting, convocations.timing(meeting, system_clock).today)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="convocation-{meeting.date}.pdf"'
     return response
+
+
+@collectivity_view(EVERYONE)
+def my_convocations(request: HttpRequest) -> HttpResponse:
+    """An elected member's convocations (the member linked to their account)."""
+    member_id = tenant(request).membership.member_id
+    found = Convocation.objects.filter(member_id=member_id, member__isnull=False).select_related(
+        "meeting", "meeting__assembly"
+    )
+    return render(request, "registre/meetings/mine.html", {"convocations": found,
+                                                           "linked": member_id is not None})  # fmt: skip
+
+
+@collectivity_view(WRITERS)
+def draft_attach(request: HttpRequest, item_id: int) -> HttpResponse:
+    """Annex a file to a draft (POST, multipart)."""
+    item = scoped_or_404(ITEMS, request, "collectivity", pk=item_id)
+    upload = request.FILES.get("file")
+    if request.method != "POST" or upload is None:
+        messages.error(request, "Choisissez le fichier à annexer.")
+    else:
+        try:
+            services.attach_file(request.user, system_clock, item, upload.name, upload.read())
+        except RegistreError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"Annexe « {upload.name} » jointe.")
+    return redirect("draft_detail", cid=item.collectivity_id, item_id=item.pk)
 
 
 @collectivity_view(WRITERS | READERS_OF_WORK)
@@ -166,6 +212,7 @@ def draft_detail(request: HttpRequest, item_id: int) -> HttpResponse:
     revisions = item.revisions.select_related("actor")
     return render(request, "registre/drafts/detail.html", {
         "item": item, "revisions": revisions, "role": tenant(request).role,
+        "attachments": item.attachments.all(),
     })  # fmt: skip
 
 
