@@ -153,3 +153,18 @@ def test_a_draft_receives_an_attachment(clerk_client: tuple[Client, Any, Any]) -
     client.post(f"/c/{town.pk}/projets/{item.pk}/annexes/", {"file": upload})
     page = client.get(f"/c/{town.pk}/projets/{item.pk}/").content.decode()
     assert "plan.pdf" in page and item.attachments.get().size == 13
+
+
+def test_an_epci_adds_the_councillors_who_get_copies(client: Client) -> None:
+    from registre.record import CollectivityKind  # noqa: PLC0415
+
+    agglo = make_collectivity("Agglo", CollectivityKind.COMMUNAUTE_D_AGGLOMERATION)
+    clerk = make_user(agglo)
+    client.login(username=clerk.username, password=PASSWORD)
+    url = f"/c/{agglo.pk}/copies/"
+    client.post(url, {"commune": "Chenôve", "first_name": "Léo", "last_name": "Roy",
+                      "email": "pas-une-adresse"})  # fmt: skip
+    assert not agglo.councillors.exists()
+    client.post(url, {"commune": "Chenôve", "first_name": "Léo", "last_name": "Roy",
+                      "email": "leo.roy@example.org"})  # fmt: skip
+    assert "Chenôve" in client.get(url).content.decode() and agglo.councillors.count() == 1

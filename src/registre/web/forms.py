@@ -186,6 +186,15 @@ class DraftForm(forms.Form):
         )  # fmt: skip
 
 
+class CouncillorForm(forms.Form):
+    """A municipal councillor of a member commune, who receives copies (L5211-40-2)."""
+
+    commune = forms.CharField(label="Commune", max_length=200)
+    first_name = forms.CharField(label="Prénom", max_length=100)
+    last_name = forms.CharField(label="Nom", max_length=100)
+    email = forms.EmailField(label="Courriel")
+
+
 class DecisionForm(forms.Form):
     """A decision taken under delegation, to report at a meeting."""
 

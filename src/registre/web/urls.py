@@ -26,6 +26,7 @@ collectivity = [
     path("elus/ajouter/", members.member_add, name="member_add"),
     path("elus/importer/", members.member_import, name="member_import"),
     path("elus/<int:member_id>/", members.member_detail, name="member_detail"),
+    path("copies/", members.councillor_list, name="councillor_list"),
     path("mandats/<int:mandate_id>/fin/", members.mandate_end, name="mandate_end"),
     path("mandats/<int:mandate_id>/remplacer/", members.mandate_replace, name="mandate_replace"),
     path("seances/", meetings.meeting_list, name="meeting_list"),

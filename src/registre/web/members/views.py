@@ -19,7 +19,14 @@ from registre.web.core.tenancy import (
     scoped_or_404,
     tenant,
 )
-from registre.web.forms import DATE_FORMATS, EndMandateForm, ImportForm, MemberForm, ReplaceForm
+from registre.web.forms import (
+    DATE_FORMATS,
+    CouncillorForm,
+    EndMandateForm,
+    ImportForm,
+    MemberForm,
+    ReplaceForm,
+)
 from registre.web.members import services
 from registre.web.members.models import Mandate, Member
 
@@ -138,3 +145,23 @@ def _mandate_action(request: HttpRequest, mandate_id: int, *, replace: bool) -> 
     return redirect(
         "member_detail", cid=mandate.assembly.collectivity_id, member_id=mandate.member_id
     )
+
+
+@collectivity_view(STAFF)
+def councillor_list(request: HttpRequest) -> HttpResponse:
+    """An EPCI's copy recipients: the municipal councillors of its member communes
+    (L5211-40-2), and the form to add one."""
+    collectivity = tenant(request).collectivity
+    form = CouncillorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_councillor(request.user, system_clock, collectivity, **form.cleaned_data)
+        except RegistreError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Destinataire des copies ajouté.")
+            return redirect("councillor_list", cid=collectivity.pk)
+    return render(request, "registre/members/councillors.html", {
+        "form": form, "councillors": collectivity.councillors.all(),
+        "is_epci": collectivity.kind_enum.is_epci,
+    })  # fmt: skip
