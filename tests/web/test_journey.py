@@ -12,13 +12,13 @@ date input cannot hold 31 February.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from pathlib import Path
 from typing import Any
 
 import browser
 import pytest
+from django.db import connections
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 from smtp import Mailbox
@@ -28,10 +28,6 @@ from registre.record import AssemblyKind, CollectivityKind
 from registre.web.core.models import Role
 from registre.web.meetings.models import Convocation, Meeting
 from registre.web.members.models import members_in_office
-
-# Playwright's sync API runs an asyncio loop in the test thread, and Django's ORM
-# refuses to run inside one otherwise.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 CSV = Path(__file__).parent.parent / "data" / "members" / "membres-excel-cp1252.csv"
 COUNCIL = "Conseil — Agglomération du Val d’Yère"
@@ -68,15 +64,26 @@ class Journey:
 
 
 @pytest.fixture
-def clerk_page(live_server: Any) -> Any:
+def clerk_page(live_server: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
     """An EPCI of 50,000 inhabitants, its clerk, and a Chromium page on the live server."""
+    # Playwright's sync API runs an asyncio loop in the test thread, and Django's ORM
+    # refuses to run inside one otherwise. Set for these tests only, not at import:
+    # the variable would leak into the whole run and its subprocesses (`check
+    # --deploy` in test_settings.py rejects it).
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     collectivity = make_collectivity("Agglomération du Val d’Yère",
                                      CollectivityKind.COMMUNAUTE_D_AGGLOMERATION, 50_000)  # fmt: skip
     clerk = make_user(collectivity, Role.CLERK)
     with browser.open_browser() as chromium:
         page = browser.new_page(chromium, live_server.url)
         page.set_default_timeout(20_000)  # a convocation is a Typst PDF: a few seconds
-        yield Journey(page), collectivity, clerk
+        try:
+            yield Journey(page), collectivity, clerk
+        finally:
+            # Inside a running loop, asgiref keys Django's connections by context: the
+            # test's ORM calls got a connection of their own, which nothing else closes
+            # (PostgreSQL would then refuse to drop the test base at the end of the run).
+            connections.close_all()
 
 
 def _message(page: Page, kind: str) -> Any:

@@ -35,7 +35,9 @@ def test_the_circuit_drafter_to_clerk_keeps_every_version() -> None:
     assert [(v, s) for v, s, _ in history] == [(1, "draft"), (2, "draft"), (3, "submitted"),
                                                 (4, "validated")]  # fmt: skip
     assert history[0][2]["subject"] == "Tarifs de la cantine"
-    assert AuditEntry.objects.filter(object_id=str(item.pk), action__startswith="draft.").count() == 4
+    assert (
+        AuditEntry.objects.filter(object_id=str(item.pk), action__startswith="draft.").count() == 4
+    )
 
 
 def test_only_validated_drafts_enter_the_agenda_in_order() -> None:

@@ -16,7 +16,6 @@ from registre.web.members.csvimport import CsvImportError
 from registre.web.members.models import Mandate, Member, members_in_office
 from registre.web.members.services import (
     NewMember,
-    add_member,
     end_mandate,
     import_members,
     replace_member,
@@ -105,6 +104,9 @@ def test_import_in_each_encoding_gives_the_same_members(name: str) -> None:
     assert any("é" in n for n in names) and any("œ" in n.lower() for n in names)
     substitute = Mandate.objects.get(substitute_for__isnull=False)
     assert substitute.substitute_for is not None
+    ended = Mandate.objects.get(end__isnull=False)  # "Fin du mandat" is kept
+    in_office = members_in_office(_council(agglo), dt.date(2024, 1, 1))
+    assert ended.member_id not in {m.member_id for m in in_office} and len(in_office) == 3
     assert AuditEntry.objects.filter(action="member.import").count() == 6
 
 

@@ -90,7 +90,7 @@ def test_concurrent_writers_on_sqlite_wait_instead_of_failing() -> None:
         try:
             for i in range(10):
                 save_draft(clerk, system_clock, town, None, DraftFields(subject=f"{n}-{i}"))
-        except BaseException as exc:  # noqa: BLE001 (reported below)
+        except BaseException as exc:
             errors.append(exc)
         finally:
             connections.close_all()

@@ -134,7 +134,10 @@ def send_convocations(
         raise ServiceError("L'ordre du jour est vide : inscrivez au moins un projet.")
     when = timing(meeting, clock)
     if when.late and not accept_late:
-        raise ServiceError(late_message(meeting, when))
+        raise ServiceError(
+            late_message(meeting, when)
+            + " Pour l'envoyer quand même, cochez « J'envoie malgré le délai dépassé »."
+        )
     pdf = convocation_pdf(meeting, when.today)
     done = set(meeting.convocations.values_list("email", flat=True))
     sent, missing = [], []

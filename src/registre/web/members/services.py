@@ -35,6 +35,7 @@ class NewMember:
     start: dt.date | None = None
     role: str = ""
     substitute_for: Member | None = None
+    end: dt.date | None = None  # an imported mandate may have ended already
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,7 +190,8 @@ def _bulk_add(
     )  # fmt: skip
     Mandate.objects.bulk_create(
         Mandate(member=m, assembly=assembly, start=n.start or today, role=n.role,
-                substitute_for=n.substitute_for)
+                substitute_for=n.substitute_for, end=n.end,
+                end_reason="fin du mandat indiquée à l'import" if n.end else "")
         for m, n in zip(members, accepted, strict=True)
     )  # fmt: skip
     AuditEntry.objects.bulk_create(
@@ -201,6 +203,9 @@ def _bulk_add(
 
 
 def _from_row(row: MemberRow, titulars: dict[str, Member]) -> NewMember | str:
+    if row.mandate_end and not row.mandate_start:
+        return (f"ligne {row.line} : la fin du mandat est donnée sans son début ; "
+                "ajoutez la date de début du mandat")  # fmt: skip
     titular = None
     if row.substitute_of:
         titular = titulars.get(" ".join(row.substitute_of.split()).casefold())
@@ -211,7 +216,7 @@ def _from_row(row: MemberRow, titulars: dict[str, Member]) -> NewMember | str:
         first_name=row.first_name, last_name=row.last_name,
         civility=row.civility.value if row.civility else "", email=row.email,
         birth_date=row.birth_date, start=row.mandate_start, role=row.role,
-        substitute_for=titular,
+        substitute_for=titular, end=row.mandate_end,
     )  # fmt: skip
 
 
