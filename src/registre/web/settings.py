@@ -45,6 +45,9 @@ def database(url: str | None, folder: Path) -> dict[str, object]:
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": folder / os.environ.get("REGISTRE_SQLITE", "registre.sqlite3"),
+            # kept open across requests: opening one costs more than most pages' queries
+            "CONN_MAX_AGE": 600,
+            "CONN_HEALTH_CHECKS": True,
             # writers wait for each other instead of failing with "database is locked"
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",

@@ -88,9 +88,24 @@ def meeting_record(meeting: Meeting, convocation_date: dt.date | None = None) ->
 def timing(meeting: Meeting, clock: Clock) -> Timing:
     """The deadline and whether sending today would be late."""
     today = timezone.localdate(clock())
-    deadline = convocation_deadline(meeting_record(meeting))
+    deadline = convocation_deadline(_delay_record(meeting))
     late = today > meeting.date or bool(deadline and deadline.latest and today > deadline.latest)
     return Timing(deadline, today, late)
+
+
+def _delay_record(meeting: Meeting) -> r.MeetingRecord:
+    """What the delay depends on (kind, population, date, urgency, second
+    convocation), without the roster and the agenda that a full record reads: the
+    meeting's page shows the deadline on every load."""
+    collectivity = meeting.collectivity
+    return r.MeetingRecord(
+        collectivity=r.Collectivity(name=collectivity.name, kind=collectivity.kind_enum,
+                                    population=collectivity.population),
+        assembly=r.Assembly(kind=r.AssemblyKind(meeting.assembly.kind)),
+        meeting=r.Meeting(date=meeting.date, members_in_office=None, urgency=meeting.urgency,
+                          second_convocation=meeting.second_convocation),
+        attendance=r.Attendance(), deliberations=(),
+    )  # fmt: skip
 
 
 def convocation_pdf(meeting: Meeting, sent_on: dt.date) -> bytes:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -70,12 +71,16 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
 def _detail_context(request: HttpRequest, meeting: Meeting) -> dict[str, object]:
     collectivity = tenant(request).collectivity
     when = convocations.timing(meeting, system_clock)
+    # the agenda and the validated drafts that may join it, in one query
+    drafts = ITEMS.filter(
+        Q(meeting=meeting) | Q(meeting__isnull=True, status=DraftStatus.VALIDATED),
+        collectivity=collectivity,
+    ).order_by("position", "id")
+    items = [d for d in drafts if d.meeting_id == meeting.pk]
     return {
         "meeting": meeting,
-        "items": ITEMS.filter(meeting=meeting).order_by("position"),
-        "available": ITEMS.filter(
-            collectivity=collectivity, meeting__isnull=True, status=DraftStatus.VALIDATED
-        ),
+        "items": items,
+        "available": [d for d in drafts if d.meeting_id is None],
         "decisions": meeting.reported_decisions.all(),
         "convocations": meeting.convocations.all(),
         "timing": when,
