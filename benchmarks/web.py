@@ -96,13 +96,18 @@ class Step:
 CAN_PIN = hasattr(os, "sched_setaffinity") and {SERVER_CORE, LOAD_CORE} <= os.sched_getaffinity(0)
 
 
+SERVER_PROCESSES = [1]  # `registre serve --workers`, set by main
+
+
 def cpu_seconds(pid: int) -> float:
-    """User + system CPU seconds of a process so far (Linux; 0 elsewhere)."""
+    """User + system CPU seconds of a process and its workers so far (Linux; 0 elsewhere)."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
     except OSError:
         return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    own = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return own + sum(cpu_seconds(int(child)) for child in children)
 
 
 def server_env(folder: Path, url: str | None) -> dict[str, str]:
@@ -122,11 +127,12 @@ def load_data(env: dict[str, str]) -> dict[str, object]:
 
 def start_server(env: dict[str, str], port: int, log: Path) -> subprocess.Popen[bytes]:
     """`registre serve` on `port`, pinned to the server's core; returns once it answers."""
-    command = [sys.executable, "-m", "registre.cli", "serve", "--port", str(port)]
+    command = [sys.executable, "-m", "registre.cli", "serve", "--port", str(port),
+               "--workers", str(SERVER_PROCESSES[0])]  # fmt: skip
     with log.open("wb") as out:
         process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
     try:
-        if CAN_PIN:  # before it imports Django, long before it serves
+        if CAN_PIN and SERVER_PROCESSES[0] == 1:  # before it imports Django, long before it serves
             os.sched_setaffinity(process.pid, {SERVER_CORE})
         wait_for(process, port, log)
     except BaseException:  # Ctrl+C included: the server does not outlive the run
@@ -297,12 +303,13 @@ def measure_postgres(seconds: float) -> list[Result] | None:
     """Both measures on a PostgreSQL server started for the run (on the server's core)."""
     import pgserver  # noqa: PLC0415
 
-    if CAN_PIN:  # the postmaster inherits this affinity
+    pinned = CAN_PIN and SERVER_PROCESSES[0] == 1
+    if pinned:  # the postmaster inherits this affinity
         os.sched_setaffinity(0, {SERVER_CORE})
     try:
         server = pgserver.start()
     finally:
-        if CAN_PIN:
+        if pinned:
             os.sched_setaffinity(0, {LOAD_CORE})
     if server is None:
         return None
@@ -353,16 +360,22 @@ def pressure() -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="2 s par débit au lieu de 5 s")
+    parser.add_argument("--workers", type=int, default=2,
+                        help="processus du serveur (2 : les deux cœurs, partagés avec le "
+                             "générateur ; 1 : un cœur chacun)")  # fmt: skip
     args = parser.parse_args(argv)
     seconds = 2.0 if args.quick else 5.0
-    if CAN_PIN:
+    SERVER_PROCESSES[0] = args.workers
+    pinned = CAN_PIN and args.workers == 1
+    if CAN_PIN and args.workers == 1:
         os.sched_setaffinity(0, {LOAD_CORE})
     sys.setswitchinterval(0.001)  # the scheduling thread waits less for the workers
     results = measure("SQLite", None, seconds)
     postgres = measure_postgres(seconds)
     placement = (f"serveur (et PostgreSQL) sur le cœur {SERVER_CORE}, générateur sur le cœur "
-                 f"{LOAD_CORE}" if CAN_PIN else "sans épinglage (moins de deux cœurs)")  # fmt: skip
-    print(f"\nApplication web : waitress 8 fils ; boucle ouverte, {WORKERS} fils, {seconds:g} s "
+                 f"{LOAD_CORE}" if pinned else "sans épinglage : serveur, PostgreSQL et générateur "
+                 "se partagent les cœurs")  # fmt: skip
+    print(f"\nApplication web : {args.workers} processus waitress de 8 fils ; boucle ouverte, {WORKERS} fils, {seconds:g} s "
           f"par débit (refait une fois s'il échoue) ; {placement} ; charge moyenne "
           f"{os.getloadavg()[0]:.1f}{pressure()}")  # fmt: skip
     if postgres is None:

@@ -4,9 +4,11 @@ the web application started for real, behind waitress (a production WSGI server)
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.cookiejar
 import os
 import re
+import signal
 import socket
 import sys
 import threading
@@ -33,35 +35,81 @@ def _migrate() -> None:
     call_command("migrate", verbosity=0, interactive=False)
 
 
-def _server(host: str, port: int) -> Any:
-    """A waitress server for the application, bound and ready to run."""
+def _listen(host: str, port: int) -> socket.socket:
+    """The listening socket, bound before any worker starts (French error if taken)."""
+    try:
+        listener = socket.create_server((host, port), reuse_port=False, backlog=1024)
+    except OSError as exc:
+        raise RegistreError(f"impossible d'écouter sur {host}:{port} ({exc.strerror}) : "
+                            "choisissez un autre port avec --port.") from None  # fmt: skip
+    listener.setblocking(False)
+    return listener
+
+
+def _server(listener: socket.socket) -> Any:
+    """A waitress server for the application on the listening socket."""
     from waitress.server import create_server  # noqa: PLC0415
 
     from registre.web.wsgi import application  # noqa: PLC0415
 
-    try:
-        return create_server(application, host=host, port=port, threads=8, ident="registre")
-    except OSError as exc:
-        raise RegistreError(f"impossible d'écouter sur {host}:{port} ({exc.strerror}) : "
-                            "choisissez un autre port avec --port.") from None  # fmt: skip
+    return create_server(application, sockets=[listener], threads=8, ident="registre")
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    """`registre serve`: migrate the database, then serve until interrupted."""
+    """`registre serve`: migrate the database, then serve until interrupted, in
+    `--workers` processes sharing one listening socket (each with 8 threads)."""
     _setup()
     _migrate()
-    server = _server(args.host, args.port)
-    print(f"registre sert l'application sur http://{args.host}:{server.effective_port}/ "
-          "(Ctrl+C pour arrêter)", flush=True)  # fmt: skip
-    _run_until_interrupted(server)
+    listener = _listen(args.host, args.port)
+    port = listener.getsockname()[1]
+    print(f"registre sert l'application sur http://{args.host}:{port}/ avec "
+          f"{args.workers} processus (Ctrl+C pour arrêter)", flush=True)  # fmt: skip
+    if args.workers <= 1:
+        _run_until_interrupted(_server(listener))
+        return 0
+    return _prefork(listener, args.workers)
+
+
+def _prefork(listener: socket.socket, workers: int) -> int:
+    """Fork the workers (after closing the database connections, which must not be
+    shared), wait for them, stop them all on Ctrl+C or SIGTERM."""
+    from django.db import connections  # noqa: PLC0415
+
+    connections.close_all()
+    children = []
+    for _ in range(workers):
+        pid = os.fork()
+        if pid == 0:  # a worker: serve until told to stop
+            signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
+            _run_until_interrupted(_server(listener), quiet=True)
+            os._exit(0)
+        children.append(pid)
+    signal.signal(signal.SIGTERM, lambda *_: _stop(children))
+    try:
+        for pid in children:
+            os.waitpid(pid, 0)
+    except KeyboardInterrupt:
+        print("\narrêt du serveur.")
+        _stop(children)
     return 0
 
 
-def _run_until_interrupted(server: Any) -> None:
+def _stop(children: list[int]) -> None:
+    for pid in children:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGTERM)
+    for pid in children:
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(pid, 0)
+    raise SystemExit(0)
+
+
+def _run_until_interrupted(server: Any, *, quiet: bool = False) -> None:
     try:
         server.run()
     except KeyboardInterrupt:
-        print("\narrêt du serveur.")
+        if not quiet:
+            print("\narrêt du serveur.")
     finally:
         server.close()
 
@@ -82,8 +130,9 @@ def run_web_demo(args: argparse.Namespace) -> int:
     from registre.web.demo import load_demo  # noqa: PLC0415
 
     demo = load_demo(system_clock)
-    server = _server(args.host, 0 if args.check else args.port)
-    address = f"http://{args.host}:{server.effective_port}/"
+    listener = _listen(args.host, 0 if args.check else args.port)
+    server = _server(listener)
+    address = f"http://{args.host}:{listener.getsockname()[1]}/"
     print(f"Démonstration : Dijon métropole, 86 élus, séance du 23 novembre 2023.\n"
           f"Base : {database}\nAdresse : {address}\n"
           f"Identifiant : {demo.username}\nMot de passe : {demo.password}", flush=True)  # fmt: skip
@@ -143,6 +192,8 @@ def add_web(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     serve = commands.add_parser("serve", help="démarre l'application web (waitress)",
                                 description="Démarre l'application web du greffe.")  # fmt: skip
     add_address(serve)
+    serve.add_argument("--workers", type=int, default=1, metavar="N",
+                       help="processus servant ensemble (1 ; le nombre de cœurs en production)")  # fmt: skip
     serve.set_defaults(run=run_serve)
     manage = commands.add_parser("manage", help="commandes d'administration de Django",
                                  description="Commandes Django : migrate, createsuperuser…")  # fmt: skip

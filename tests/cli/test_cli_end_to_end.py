@@ -78,3 +78,36 @@ def test_unknown_subcommand(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert "choix invalide" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_serve_with_two_workers_answers_and_stops_on_sigterm(tmp_path: Path) -> None:
+    import signal  # noqa: PLC0415
+    import socket  # noqa: PLC0415
+    import time  # noqa: PLC0415
+    import urllib.request  # noqa: PLC0415
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "REGISTRE_DATA": str(tmp_path / "donnees")}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    server = subprocess.Popen([sys.executable, "-m", "registre.cli", "serve", "--port", str(port),
+                               "--workers", "2"], env=env, stdout=subprocess.PIPE, text=True)  # fmt: skip
+    try:
+        deadline, status = time.monotonic() + 60, 0
+        while time.monotonic() < deadline and status != 200:
+            try:
+                status = urllib.request.urlopen(f"http://127.0.0.1:{port}/connexion/").status
+            except OSError:
+                time.sleep(0.2)
+        assert status == 200
+        children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+        assert len(children) == 2  # two processes serve the one socket
+        server.send_signal(signal.SIGTERM)
+        assert server.wait(timeout=15) == 0
+        assert not any(Path(f"/proc/{child}").exists() for child in children)
+    finally:
+        server.kill()
+        server.wait()
+        assert server.stdout is not None
+        server.stdout.close()
