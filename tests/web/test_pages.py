@@ -168,3 +168,27 @@ def test_an_epci_adds_the_councillors_who_get_copies(client: Client) -> None:
     client.post(url, {"commune": "Chenôve", "first_name": "Léo", "last_name": "Roy",
                       "email": "leo.roy@example.org"})  # fmt: skip
     assert "Chenôve" in client.get(url).content.decode() and agglo.councillors.count() == 1
+
+
+def test_the_kept_meeting_page_changes_with_every_write(
+    clerk_client: tuple[Client, Any, Any],
+) -> None:
+    """The page is kept per user until the collectivity's audit log moves on."""
+    from webfactories import CLOCK  # noqa: PLC0415
+
+    from registre.web.core.models import Role  # noqa: PLC0415
+    from registre.web.meetings.services import move_draft  # noqa: PLC0415
+
+    client, town, clerk = clerk_client
+    meeting = make_meeting(clerk, town)
+    url = f"/c/{town.pk}/seances/{meeting.pk}/"
+    assert "Nouveau point" not in client.get(url).content.decode()
+    draft = make_item(clerk, town, "Nouveau point", validated=False)
+    assert "Nouveau point" not in client.get(url).content.decode()  # not validated yet
+    move_draft(clerk, CLOCK, draft, "submit")
+    move_draft(clerk, CLOCK, draft, "validate")
+    assert "Nouveau point" in client.get(url).content.decode()  # may join the agenda now
+    reader = make_user(town, Role.READER)
+    other = Client()
+    other.login(username=reader.username, password=PASSWORD)
+    assert "Inscrire" not in other.get(url).content.decode()  # the clerk's page is the clerk's

@@ -4,10 +4,14 @@ convocations."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from registre.errors import RegistreError
@@ -64,8 +68,21 @@ def meeting_add(request: HttpRequest) -> HttpResponse:
 def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """A meeting: its agenda (reordered in place with htmx), the validated drafts to
     add, the decisions to report, and the convocations with their deadline."""
-    meeting = scoped_or_404(MEETINGS, request, "assembly__collectivity", pk=meeting_id)
-    return render(request, "registre/meetings/detail.html", _detail_context(request, meeting))
+    collectivity = tenant(request).collectivity
+    # every write goes through a service and leaves an audit entry: the last entry's id
+    # is the collectivity's version, and the page is kept until it changes (or a minute)
+    version = collectivity.audit_entries.aggregate(last=Max("id"))["last"]
+    key = (f"seance:{collectivity.pk}:{meeting_id}:{request.user.pk}:{version}:"
+           f"{timezone.localdate(system_clock())}:{request.COOKIES.get('csrftoken', '')}")  # fmt: skip
+    page = cache.get(key)
+    if page is None:
+        meeting = scoped_or_404(MEETINGS, request, "assembly__collectivity", pk=meeting_id)
+        context = _detail_context(request, meeting)
+        page = (meeting.date, render_to_string("registre/meetings/_detail.html", context, request))
+        cache.set(key, page, 60)
+    return render(
+        request, "registre/meetings/detail.html", {"date": page[0], "content": mark_safe(page[1])}
+    )
 
 
 def _detail_context(request: HttpRequest, meeting: Meeting) -> dict[str, object]:
