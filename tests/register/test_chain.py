@@ -241,3 +241,23 @@ def test_payload_is_the_canonical_record_of_the_one_deliberation() -> None:
     for item in record.deliberations:
         expected = canonical_bytes(single_deliberation(record, item.number))
         assert deliberation_payload(record, item.number) == expected
+
+
+def test_a_batch_is_entered_whole_or_not_at_all(tmp_path: Path) -> None:
+    from factories import register_items  # noqa: PLC0415
+    from registre.register import append_deliberation, append_deliberations  # noqa: PLC0415
+
+    store = SqliteStore(tmp_path / "lots.sqlite")
+    items = register_items(30)
+    one_by_one = SqliteStore(tmp_path / "un.sqlite")
+    clock = FakeClock()
+    singles = [append_deliberation(one_by_one, "conseil", r, n, clock) for r, n in items]
+    batch = append_deliberations(store, "conseil", items, FakeClock())
+    # the same chain as entered one by one: same numbers, payloads and digests
+    assert [(e.sequence, e.year_number, e.meeting_number, e.digest) for e in batch] == [
+        (e.sequence, e.year_number, e.meeting_number, e.digest) for e in singles
+    ]
+    broken = [*register_items(5), (items[0][0], "n'existe pas")]
+    with pytest.raises(KeyError):
+        append_deliberations(store, "conseil", broken, FakeClock())
+    assert len(list(store.entries())) == 30 and verify(store.entries()).ok

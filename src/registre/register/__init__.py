@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 from registre.record import (
@@ -45,6 +45,7 @@ __all__ = [
     "Verification",
     "anchor",
     "append_deliberation",
+    "append_deliberations",
     "append_event",
     "deliberation_payload",
     "entry_from_line",
@@ -70,6 +71,29 @@ def append_deliberation(
         year=day.year,
         meeting=day.isoformat(),
     )
+
+
+def append_deliberations(
+    store: Store, assembly: str, items: Iterable[tuple[MeetingRecord, str]], clock: Clock
+) -> list[Entry]:
+    """Enter several deliberations (meeting record, item number) in one transaction:
+    all or none. For imports of a register kept elsewhere, where one durable commit
+    per entry would wait on the disk for each."""
+    store.begin()
+    try:
+        entries = []
+        for record, number in items:
+            day = record.meeting.date or clock().date()
+            entry = _entry(store, assembly, EntryKind.DELIBERATION,
+                           deliberation_payload(record, number), clock,
+                           year=day.year, meeting=day.isoformat())  # fmt: skip
+            store.insert(entry)
+            entries.append(entry)
+        store.commit()
+    except BaseException:
+        store.rollback()
+        raise
+    return entries
 
 
 def append_event(store: Store, assembly: str, event: LifecycleEvent, clock: Clock) -> Entry:
