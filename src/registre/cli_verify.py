@@ -73,8 +73,6 @@ def _documents(path: Path, args: argparse.Namespace) -> int:
     """The signed documents of a folder, each against the register just verified."""
     from registre.cli_verify_document import verify_documents  # noqa: PLC0415
 
-    if path.suffix.lower() in (".jsonl", ".json"):
-        raise RegistreError("--documents vérifie les PDF contre une base de registre (SQLite)")
     failed = verify_documents(Path(args.documents), [Path(p) for p in args.trust or ()], path)
     return 1 if failed else 0
 

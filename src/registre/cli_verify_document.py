@@ -6,9 +6,14 @@ from __future__ import annotations
 import argparse
 import hashlib
 import re
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from registre.errors import InputError
+
+if TYPE_CHECKING:
+    from registre.register import Entry
 
 
 def verify_document(args: argparse.Namespace) -> int:
@@ -95,16 +100,26 @@ def _record_lines(
 
 
 def _payloads(register: Path) -> dict[bytes, str]:
-    """The register's entries by the SHA-256 of their payload (read once for all the
-    documents checked), each with the sentence that names it."""
-    from registre.cli_verify import open_register  # noqa: PLC0415
+    """The register's entries (a database or a JSON Lines export) by the SHA-256 of
+    their payload, read once for all the documents checked, each with the sentence
+    that names it."""
+    return {
+        hashlib.sha256(e.payload).digest(): f"l'enregistrement joint est l'écriture "
+        f"n° {e.sequence} de « {e.assembly} » ({e.entered_at})"
+        for e in _entries(register)
+    }
 
+
+def _entries(register: Path) -> Iterator[Entry]:
+    from registre.cli_verify import open_register  # noqa: PLC0415
+    from registre.register import entry_from_line  # noqa: PLC0415
+
+    if register.suffix.lower() in (".jsonl", ".json"):
+        with register.open("rb") as lines:
+            yield from (entry_from_line(line.rstrip(b"\r\n")) for line in lines if line.strip())
+        return
     store = open_register(register)
     try:
-        return {
-            hashlib.sha256(e.payload).digest(): f"l'enregistrement joint est l'écriture "
-            f"n° {e.sequence} de « {e.assembly} » ({e.entered_at})"
-            for e in store.entries()
-        }
+        yield from store.entries()
     finally:
         store.close()

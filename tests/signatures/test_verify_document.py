@@ -87,6 +87,11 @@ def test_verify_register_with_its_documents_checks_each_signed_pdf(
     assert cli.main(argv) == 1
     out = capsys.readouterr().out
     assert "extrait-modifie.pdf" in out and "1 conforme(s), 1 NON conforme(s)" in out
+    export = tmp_path / "registre.jsonl"  # the same against an exported register
+    assert cli.main(["verify", str(register), "--export", str(export)]) == 0
+    assert cli.main(["verify", str(export), "--documents", str(folder), "--trust", str(root)]) == 1
+    out = capsys.readouterr().out
+    assert "écriture n° 2" in out and "1 conforme(s), 1 NON conforme(s)" in out
 
 
 def test_unsigned_document_and_bad_root(
@@ -200,3 +205,26 @@ def test_a_pkcs11_uri_without_its_key_is_a_french_error(
     assert cli.main(argv) != 0
     assert "doit nommer le jeton et la clé" in capsys.readouterr().err
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_render_with_a_timestamp_server_then_verify_says_timestamped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:  # fmt: skip
+    from tsa import timestamp_server  # noqa: PLC0415
+
+    from registre.record import dumps  # noqa: PLC0415
+
+    ca = DemoCA()
+    root = tmp_path / "racine.pem"
+    root.write_bytes(ca.certificate.public_bytes(serialization.Encoding.PEM))
+    record_path = tmp_path / "seance.json"
+    record_path.write_text(dumps(dijon_record()), encoding="utf-8")
+    monkeypatch.setenv("REGISTRE_PKCS12_PASSPHRASE", PASSPHRASE.decode())
+    out = tmp_path / "extrait-horodate.pdf"
+    with timestamp_server(*ca.issue_tsa()) as url:
+        argv = ["render", str(record_path), "--kind", "extract", "-o", str(out),
+                "--sign-president", str(ca.issue(tmp_path, "P")), "--tsa", url]  # fmt: skip
+        assert cli.main(argv) == 0
+    capsys.readouterr()
+    assert cli.main(["verify", str(out), "--trust", str(root)]) == 0
+    assert "horodatée (RFC 3161)" in capsys.readouterr().out
