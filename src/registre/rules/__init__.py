@@ -13,6 +13,7 @@ from registre.record import LifecycleEvent, MeetingRecord, item_attendances
 from registre.rules import appointment, attendance, formalities, lifecycle, proxies, vote
 from registre.rules.catalogue import BY_CODE, CATALOGUE, RuleInfo
 from registre.rules.context import ItemContext, MeetingContext
+from registre.rules.decision import decide
 from registre.rules.findings import Code, Finding, Severity
 from registre.rules.formalities import Deadline, convocation_deadline
 
@@ -26,6 +27,7 @@ __all__ = [
     "Severity",
     "check",
     "convocation_deadline",
+    "decide",
 ]
 
 
