@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "registre.web.core",
     "registre.web.members",
     "registre.web.meetings",
+    "registre.web.live",
 ]
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -1,0 +1,96 @@
+"""A meeting as it is held: the opening (president, secretaries, roll call, proxies),
+the events bound to the item from which they count, and each item's vote. The
+record of each item is derived from these, then frozen into the register."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from registre.record import ChangeKind, VoteChoice, VoteMode
+from registre.web.meetings.models import AgendaItem, Meeting
+from registre.web.members.models import Member
+
+
+class Presence(models.TextChoices):
+    """A member's answer at the roll call."""
+
+    PRESENT = "present", "Présent"
+    ABSENT = "absent", "Absent"
+    EXCUSED = "excused", "Excusé"
+
+
+class Sitting(models.Model):
+    """The opening of a meeting and its running state."""
+
+    meeting = models.OneToOneField(Meeting, on_delete=models.PROTECT, related_name="sitting")
+    opened_at = models.DateTimeField()
+    president = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
+    secretaries = models.ManyToManyField(Member, related_name="+")
+    current_item = models.ForeignKey(
+        AgendaItem, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    in_camera = models.BooleanField(default=False)
+    version = models.PositiveIntegerField(default=0)  # every write moves it on
+
+
+class RollCall(models.Model):
+    """One member's presence at the opening."""
+
+    sitting = models.ForeignKey(Sitting, on_delete=models.CASCADE, related_name="roll")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=10, choices=Presence.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["sitting", "member"], name="one_answer_per_member")
+        ]
+
+
+class OpeningProxy(models.Model):
+    """A written proxy given before the meeting (giver -> holder), with its scan."""
+
+    sitting = models.ForeignKey(Sitting, on_delete=models.CASCADE, related_name="proxies")
+    giver = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
+    holder = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
+    document = models.FileField(upload_to="pouvoirs/%Y/", blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["sitting", "giver"], name="one_proxy_per_giver"),
+        ]
+
+
+class SittingEvent(models.Model):
+    """An arrival, a departure (with or without proxy), a withdrawal for interest,
+    counted from `item` onwards (a withdrawal: for `item` only)."""
+
+    sitting = models.ForeignKey(Sitting, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=30, choices=[(k.value, k.value) for k in ChangeKind])
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
+    holder = models.ForeignKey(
+        Member, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    item = models.ForeignKey(AgendaItem, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
+class ItemVote(models.Model):
+    """An item's vote as recorded, and, once closed, its place in the register."""
+
+    item = models.OneToOneField(AgendaItem, on_delete=models.PROTECT, related_name="vote")
+    mode = models.CharField(max_length=20, choices=[(m.value, m.value) for m in VoteMode],
+                            blank=True)  # fmt: skip
+    unanimous = models.BooleanField(default=False)
+    votes_for = models.PositiveIntegerField(null=True)
+    against = models.PositiveIntegerField(null=True)
+    abstention = models.PositiveIntegerField(null=True)
+    not_voting = models.PositiveIntegerField(null=True)
+    president_vote = models.CharField(
+        max_length=20, choices=[(c.value, c.value) for c in VoteChoice], blank=True
+    )
+    outcome = models.CharField(max_length=20, blank=True)
+    closed_at = models.DateTimeField(null=True)
+    register_sequence = models.PositiveIntegerField(null=True)

@@ -1,0 +1,115 @@
+"""The meeting as registre's record, derived from what the clerk recorded: roster,
+opening attendance and proxies, events, and the closed items with their votes.
+Each item's attendance is then derived by `registre.record` itself, never typed."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from registre import record as r
+from registre.rules import decide
+from registre.web.live.models import ItemVote, Presence, Sitting
+from registre.web.meetings.convocations import meeting_record
+from registre.web.meetings.models import AgendaItem
+from registre.web.members.models import Member, members_in_office
+
+_CIVILITY = {"Mme": r.Civility.MADAME, "M.": r.Civility.MONSIEUR}
+
+
+def slug(text: str) -> str:
+    """ASCII, lower case, words joined by hyphens: "Marie-Hélène Juillard" ->
+    "marie-helene-juillard"."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
+
+
+def references(members: list[Member]) -> dict[int, r.MemberId]:
+    """Each member's stable reference in the record: first and last name as a slug,
+    numbered when two members share one."""
+    found: dict[int, r.MemberId] = {}
+    taken: set[str] = set()
+    for member in sorted(members, key=lambda m: m.pk):
+        base = slug(f"{member.first_name} {member.last_name}") or f"membre-{member.pk}"
+        ref, n = base, 2
+        while ref in taken:
+            ref, n = f"{base}-{n}", n + 1
+        taken.add(ref)
+        found[member.pk] = r.MemberId(ref)
+    return found
+
+
+def item_number(item: AgendaItem) -> str:
+    """The deliberation's number: the meeting's date and the item's rank (20231123_01)."""
+    assert item.meeting is not None
+    return f"{item.meeting.date:%Y%m%d}_{item.position or 0:02d}"
+
+
+def sitting_record(sitting: Sitting, closing: AgendaItem | None = None) -> r.MeetingRecord:
+    """The record of the meeting so far: the closed items, and `closing` (the item
+    being closed) with its recorded vote and computed outcome."""
+    meeting = sitting.meeting
+    base = meeting_record(meeting, None)
+    mandates = members_in_office(meeting.assembly, meeting.date)
+    refs = references([m.member for m in mandates])
+    roster = tuple(
+        r.Member(id=refs[m.member_id], last_name=m.member.last_name.upper(),
+                 first_name=m.member.first_name, civility=_CIVILITY.get(m.member.civility),
+                 birth_date=m.member.birth_date)
+        for m in mandates
+    )  # fmt: skip
+    decided = [v.item for v in ItemVote.objects.filter(item__meeting=meeting, closed_at__isnull=False)
+               .select_related("item", "item__meeting")]  # fmt: skip
+    items = sorted({*decided, *([closing] if closing else [])}, key=lambda i: i.position or 0)
+    return r.MeetingRecord(
+        collectivity=base.collectivity, assembly=base.assembly,
+        meeting=r.Meeting(
+            date=meeting.date, time=meeting.time, place=meeting.place,
+            members_in_office=len(roster), members=roster,
+            president=refs.get(sitting.president_id),
+            secretaries=tuple(refs[s.pk] for s in sitting.secretaries.all() if s.pk in refs),
+        ),
+        attendance=_opening(sitting, refs),
+        deliberations=tuple(_deliberation(item, refs) for item in items),
+    )  # fmt: skip
+
+
+def _opening(sitting: Sitting, refs: dict[int, r.MemberId]) -> r.Attendance:
+    answers = {c.member_id: c.status for c in sitting.roll.all()}
+    proxies = tuple(r.Proxy(giver=refs[p.giver_id], holder=refs[p.holder_id])
+                    for p in sitting.proxies.order_by("id"))  # fmt: skip
+    represented = {p.giver for p in proxies}
+    in_roster_order = list(refs.items())
+    present = tuple(ref for pk, ref in in_roster_order if answers.get(pk) == Presence.PRESENT)
+    absent = tuple(ref for pk, ref in in_roster_order
+                   if answers.get(pk, Presence.ABSENT) != Presence.PRESENT and ref not in represented)  # fmt: skip
+    events = tuple(
+        r.AttendanceChange(member=refs[e.member_id], change=r.ChangeKind(e.kind),
+                           from_item=item_number(e.item),
+                           holder=refs.get(e.holder_id) if e.holder_id else None)
+        for e in sitting.events.select_related("item", "item__meeting")
+    )  # fmt: skip
+    return r.Attendance(present=present, absent=absent,
+                        represented=tuple(ref for _, ref in in_roster_order if ref in represented),
+                        proxies=proxies, changes=events)  # fmt: skip
+
+
+def _deliberation(item: AgendaItem, refs: dict[int, r.MemberId]) -> r.DeliberationRecord:
+    vote = record_vote(item.vote) if hasattr(item, "vote") else None
+    return r.DeliberationRecord(
+        number=item_number(item), subject=item.subject, heading=item.heading or None,
+        matter_code=item.matter_code or None, statement=item.statement or None,
+        operative_part=item.operative_part or None,
+        rapporteur=refs.get(item.rapporteur_id) if item.rapporteur_id else None,
+        vote=vote, outcome=decide(vote) if vote else None,
+    )  # fmt: skip
+
+
+def record_vote(vote: ItemVote) -> r.Vote:
+    """The recorded vote as the record's value."""
+    return r.Vote(
+        mode=r.VoteMode(vote.mode) if vote.mode else None,
+        for_=vote.votes_for, against=vote.against, abstention=vote.abstention,
+        not_voting=vote.not_voting, unanimous=vote.unanimous or None,
+        president_vote=r.VoteChoice(vote.president_vote) if vote.president_vote else None,
+    )  # fmt: skip

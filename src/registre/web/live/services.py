@@ -1,0 +1,178 @@
+"""Writes during the meeting, each with the acting user and a clock, each audited;
+what the law does not allow is refused at once, with its article."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+
+from registre.record import ChangeKind, single_deliberation
+from registre.rules import Code, Severity, check
+from registre.web.clock import Clock
+from registre.web.core import audit
+from registre.web.core.models import Role
+from registre.web.core.services import ServiceError, require_role
+from registre.web.live.models import (
+    ItemVote,
+    OpeningProxy,
+    Presence,
+    RollCall,
+    Sitting,
+    SittingEvent,
+)
+from registre.web.live.record import item_number, sitting_record
+from registre.web.live.register import append_to_register
+from registre.web.meetings.models import AgendaItem, Meeting
+from registre.web.members.models import Member
+
+CLERKS = {Role.ADMINISTRATOR, Role.CLERK}
+# findings that stop an item from being voted or closed
+BLOCKING = {Code.QUORUM_NOT_REACHED, Code.TALLY_EXCEEDS_VOTERS, Code.PROXY_HOLDER_ABSENT,
+            Code.PROXY_HOLDER_OVERLOADED, Code.NAMED_VOTES_INCONSISTENT}  # fmt: skip
+
+
+def _touch(actor: AbstractBaseUser, clock: Clock, sitting: Sitting, action: str, target: object,
+           summary: str) -> None:  # fmt: skip
+    Sitting.objects.filter(pk=sitting.pk).update(version=sitting.version + 1)
+    sitting.version += 1
+    audit.record(actor, clock, sitting.meeting.collectivity, action, target, summary,
+                 after=audit.snapshot(target))  # fmt: skip
+
+
+@transaction.atomic
+def open_sitting(
+    actor: AbstractBaseUser, clock: Clock, meeting: Meeting, president: Member,
+    secretaries: list[Member],
+) -> Sitting:  # fmt: skip
+    """Open the meeting: its president and secretary (or secretaries)."""
+    require_role(actor, meeting.collectivity, CLERKS)
+    if hasattr(meeting, "sitting"):
+        raise ServiceError("Cette séance est déjà ouverte.")
+    if not secretaries:
+        raise ServiceError("Désignez le secrétaire de séance (L2121-15).")
+    sitting = Sitting.objects.create(meeting=meeting, opened_at=clock(), president=president)
+    sitting.secretaries.set(secretaries)
+    _touch(actor, clock, sitting, "sitting.open", sitting, f"Ouverture de la séance {meeting}")
+    return sitting
+
+
+@transaction.atomic
+def call_roll(
+    actor: AbstractBaseUser, clock: Clock, sitting: Sitting, member: Member, status: Presence
+) -> RollCall:
+    """A member's answer at the roll call (present, absent, excused)."""
+    require_role(actor, sitting.meeting.collectivity, CLERKS)
+    answer, _ = RollCall.objects.update_or_create(sitting=sitting, member=member,
+                                                  defaults={"status": status})  # fmt: skip
+    if status == Presence.PRESENT:
+        OpeningProxy.objects.filter(sitting=sitting, giver=member).delete()
+    _touch(actor, clock, sitting, "sitting.roll", answer, f"{member} : {status.label}")
+    return answer
+
+
+@transaction.atomic
+def give_proxy(
+    actor: AbstractBaseUser, clock: Clock, sitting: Sitting, giver: Member, holder: Member
+) -> OpeningProxy:
+    """A written proxy from an absent member to a present one; one per holder."""
+    require_role(actor, sitting.meeting.collectivity, CLERKS)
+    present = set(sitting.roll.filter(status=Presence.PRESENT).values_list("member_id", flat=True))
+    if giver.pk in present:
+        raise ServiceError(f"{giver} est présent(e) : il ou elle vote en personne (L2121-20).")
+    if holder.pk not in present:
+        raise ServiceError(f"Le pouvoir de {giver} ne peut être donné à {holder}, absent(e) : "
+                           "le mandataire doit être présent (L2121-20).")  # fmt: skip
+    if sitting.proxies.filter(holder=holder).exclude(giver=giver).exists():
+        raise ServiceError(f"{holder} porte déjà un pouvoir : un même conseiller ne peut être "
+                           "porteur que d'un seul pouvoir (L2121-20).")  # fmt: skip
+    proxy, _ = OpeningProxy.objects.update_or_create(sitting=sitting, giver=giver,
+                                                     defaults={"holder": holder})  # fmt: skip
+    RollCall.objects.update_or_create(sitting=sitting, member=giver,
+                                      defaults={"status": Presence.ABSENT})  # fmt: skip
+    _touch(actor, clock, sitting, "sitting.proxy", proxy, f"{giver} donne pouvoir à {holder}")
+    return proxy
+
+
+@transaction.atomic
+def record_event(
+    actor: AbstractBaseUser, clock: Clock, sitting: Sitting, kind: ChangeKind, member: Member,
+    item: AgendaItem, holder: Member | None = None,
+) -> SittingEvent:  # fmt: skip
+    """An arrival, departure (with a proxy given on leaving), or withdrawal for a
+    personal interest (L2131-11), counted from `item`; refused when the record with it
+    breaks a proxy rule."""
+    require_role(actor, sitting.meeting.collectivity, CLERKS)
+    if item.meeting_id != sitting.meeting_id or _closed(item):
+        raise ServiceError("L'événement doit porter sur un point à venir de cette séance.")
+    event = SittingEvent.objects.create(sitting=sitting, kind=kind.value, member=member,
+                                        holder=holder, item=item, at=clock())  # fmt: skip
+    _refuse(sitting_record(sitting, item), item_number(item), {Code.PROXY_HOLDER_ABSENT,
+            Code.PROXY_HOLDER_OVERLOADED})  # fmt: skip
+    _touch(actor, clock, sitting, "sitting.event", event, f"{member} : {kind.value} au point "
+           f"{item.position}")  # fmt: skip
+    return event
+
+
+def _closed(item: AgendaItem) -> bool:
+    return ItemVote.objects.filter(item=item, closed_at__isnull=False).exists()
+
+
+def _refuse(record: object, number: str, codes: set[Code]) -> None:
+    """ServiceError (rolling the write back) with the first blocking finding's message
+    and article, for this item."""
+    single = single_deliberation(record, number)  # type: ignore[arg-type]
+    for finding in check(single):
+        if finding.code in codes and finding.severity is Severity.ERROR:
+            raise ServiceError(f"{finding.message} ({finding.article})")
+
+
+@transaction.atomic
+def record_vote(
+    actor: AbstractBaseUser, clock: Clock, sitting: Sitting, item: AgendaItem, *,
+    unanimous: bool = False, for_: int | None = None, against: int | None = None,
+    abstention: int | None = None, not_voting: int | None = None,
+    president_vote: str = "", mode: str = "",
+) -> ItemVote:  # fmt: skip
+    """The vote of the current item, checked against its voters and its quorum; the
+    outcome is computed when the item closes, never typed."""
+    require_role(actor, sitting.meeting.collectivity, CLERKS)
+    if _closed(item):
+        raise ServiceError(
+            "Ce point est clos : une correction passe par une écriture rectificative."
+        )
+    vote, _ = ItemVote.objects.update_or_create(item=item, defaults={
+        "unanimous": unanimous, "votes_for": for_, "against": against, "abstention": abstention,
+        "not_voting": not_voting, "president_vote": president_vote, "mode": mode,
+    })  # fmt: skip
+    item.vote = vote
+    _refuse(sitting_record(sitting, item), item_number(item), BLOCKING)
+    _touch(actor, clock, sitting, "sitting.vote", vote, f"Vote du point {item.position}")
+    return vote
+
+
+def close_item(
+    actor: AbstractBaseUser, clock: Clock, sitting: Sitting, item: AgendaItem
+) -> ItemVote:
+    """Freeze the item's record and enter it into the register, then mark it closed.
+
+    Not one transaction with the application's tables: the register keeps its own
+    (durable first); the mark follows, and a retry finds the entry already there."""
+    require_role(actor, sitting.meeting.collectivity, CLERKS)
+    vote = ItemVote.objects.filter(item=item).first()
+    if vote is None or vote.closed_at is not None:
+        raise ServiceError("Ce point n'a pas de vote à clore, ou il est déjà clos.")
+    record = sitting_record(sitting, item)
+    number = item_number(item)
+    _refuse(record, number, BLOCKING)
+    entry = append_to_register(sitting.meeting.assembly, record, number, clock)
+    with transaction.atomic():
+        outcome = next(d.outcome for d in record.deliberations if d.number == number)
+        ItemVote.objects.filter(pk=vote.pk).update(
+            closed_at=clock(),
+            register_sequence=entry.sequence,
+            outcome=outcome.value if outcome else "",
+        )
+        vote.refresh_from_db()
+        _touch(actor, clock, sitting, "sitting.close_item", vote,
+               f"Point {item.position} clos : {vote.outcome}, écriture n° {entry.sequence}")  # fmt: skip
+    return vote

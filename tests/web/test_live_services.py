@@ -1,0 +1,137 @@
+"""The live meeting through its services: the Dijon meeting replayed gives back its
+attendance, proxies and vote in the register; the law's refusals name their article."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from webfactories import CLOCK, make_collectivity, make_item, make_meeting, make_member, make_user
+
+from registre.record import ChangeKind, loads
+from registre.register import verify
+from registre.rules import Severity, check
+from registre.web.core.services import ServiceError
+from registre.web.demo import demo_record, load_demo
+from registre.web.live import services
+from registre.web.live.models import ItemVote, Presence
+from registre.web.live.record import references
+from registre.web.live.register import assembly_key, open_store
+from registre.web.meetings.models import Meeting
+from registre.web.members.models import Member
+
+# the register keeps its own connection: the application's tables must be committed
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _members_by_ref(collectivity: Any) -> dict[str, Member]:
+    members = list(Member.objects.filter(collectivity=collectivity))
+    refs = references(members)
+    return {refs[m.pk]: m for m in members}
+
+
+def test_the_dijon_meeting_replayed_through_the_services() -> None:
+    demo, expected = load_demo(CLOCK), demo_record()
+    meeting = Meeting.objects.get(pk=demo.meeting_id)
+    clerk = meeting.collectivity.memberships.get().user
+    by_ref = _members_by_ref(meeting.collectivity)
+    opening = expected.attendance
+    sitting = services.open_sitting(clerk, CLOCK, meeting, by_ref[expected.meeting.president],
+                                    [by_ref[s] for s in expected.meeting.secretaries or ()])  # fmt: skip
+    for ref in opening.present or ():
+        services.call_roll(clerk, CLOCK, sitting, by_ref[ref], Presence.PRESENT)
+    for ref in opening.absent or ():
+        services.call_roll(clerk, CLOCK, sitting, by_ref[ref], Presence.EXCUSED)
+    for proxy in opening.proxies:
+        services.give_proxy(clerk, CLOCK, sitting, by_ref[proxy.giver], by_ref[proxy.holder])
+    item = meeting.items.get()
+    vote = expected.deliberations[0].vote
+    assert vote is not None
+    services.record_vote(clerk, CLOCK, sitting, item, for_=vote.for_, against=vote.against,
+                         abstention=vote.abstention, not_voting=vote.not_voting)  # fmt: skip
+    closed = services.close_item(clerk, CLOCK, sitting, item)
+    assert closed.outcome == "adopted" and closed.register_sequence == 1
+    store = open_store()
+    try:
+        [entry] = list(store.entries(assembly_key(meeting.assembly)))  # type: ignore[attr-defined]
+        assert verify(store.entries()).ok  # type: ignore[attr-defined]
+    finally:
+        store.close()  # type: ignore[attr-defined]
+    frozen = loads(entry.payload.decode("utf-8"))
+    got = frozen.attendance
+    assert len(got.present or ()) == 75 and len(got.proxies) == 9
+    assert got.present == opening.present and got.absent == opening.absent
+    assert got.represented == opening.represented and got.proxies == opening.proxies
+    assert frozen.meeting.president == expected.meeting.president
+    assert frozen.meeting.secretaries == expected.meeting.secretaries
+    [item_record] = frozen.deliberations
+    assert item_record.number == expected.deliberations[0].number
+    assert item_record.subject == expected.deliberations[0].subject
+    assert (item_record.vote.for_, item_record.vote.against, item_record.vote.abstention,  # type: ignore[union-attr]
+            item_record.vote.not_voting) == (84, 0, 0, 0)  # type: ignore[union-attr]  # fmt: skip
+    assert item_record.outcome == expected.deliberations[0].outcome
+    assert not [f for f in check(frozen) if f.severity is Severity.ERROR]
+
+
+def _opened(count: int = 5) -> tuple[Any, Any, list[Any], Any, Any]:
+    town = make_collectivity()
+    clerk = make_user(town)
+    members = [make_member(clerk, town, last=f"ELU{i}", first="Jo").member for i in range(count)]
+    meeting = make_meeting(clerk, town)
+    items = [make_item(clerk, town, f"Point {i}", meeting=meeting) for i in (1, 2)]
+    sitting = services.open_sitting(clerk, CLOCK, meeting, members[0], [members[1]])
+    return clerk, sitting, members, items, town
+
+
+def test_refusals_name_their_article() -> None:
+    clerk, sitting, m, items, _ = _opened(6)
+    for member in m[:4]:
+        services.call_roll(clerk, CLOCK, sitting, member, Presence.PRESENT)
+    with pytest.raises(ServiceError, match=r"mandataire doit être présent.*L2121-20"):
+        services.give_proxy(clerk, CLOCK, sitting, m[4], m[5])  # to an absent member
+    services.give_proxy(clerk, CLOCK, sitting, m[4], m[2])
+    with pytest.raises(ServiceError, match=r"un seul pouvoir.*L2121-20"):
+        services.give_proxy(clerk, CLOCK, sitting, m[5], m[2])  # a second one to the same holder
+    with pytest.raises(ServiceError, match=r"L2121-20"):
+        services.record_vote(clerk, CLOCK, sitting, items[0], for_=6, against=0, abstention=0,
+                             not_voting=0)  # 4 present + 1 represented: 5 voters  # fmt: skip
+    assert not ItemVote.objects.filter(item=items[0]).exists()  # the refused vote left nothing
+
+
+def test_a_departure_with_proxy_counts_from_its_item() -> None:
+    clerk, sitting, m, items, _ = _opened(5)
+    for member in m:
+        services.call_roll(clerk, CLOCK, sitting, member, Presence.PRESENT)
+    services.record_vote(clerk, CLOCK, sitting, items[0], unanimous=True, for_=5, against=0,
+                         abstention=0, not_voting=0)  # fmt: skip
+    services.close_item(clerk, CLOCK, sitting, items[0])
+    services.record_event(clerk, CLOCK, sitting, ChangeKind.PROXY_ON_LEAVING, m[4], items[1],
+                          holder=m[3])  # fmt: skip
+    services.record_vote(clerk, CLOCK, sitting, items[1], for_=3, against=2, abstention=0,
+                         not_voting=0)  # fmt: skip
+    closed = services.close_item(clerk, CLOCK, sitting, items[1])
+    assert closed.outcome == "adopted" and closed.register_sequence == 2
+    with pytest.raises(ServiceError, match="clos"):
+        services.record_vote(clerk, CLOCK, sitting, items[1], for_=1, against=4, abstention=0,
+                             not_voting=0)  # fmt: skip
+
+
+def test_a_tie_is_decided_by_the_president_except_in_secret() -> None:
+    clerk, sitting, m, items, _ = _opened(4)
+    for member in m:
+        services.call_roll(clerk, CLOCK, sitting, member, Presence.PRESENT)
+    services.record_vote(clerk, CLOCK, sitting, items[0], for_=2, against=2, abstention=0,
+                         not_voting=0, president_vote="for")  # fmt: skip
+    assert services.close_item(clerk, CLOCK, sitting, items[0]).outcome == "adopted"
+    services.record_vote(clerk, CLOCK, sitting, items[1], for_=2, against=2, abstention=0,
+                         not_voting=0, president_vote="for", mode="secret")  # fmt: skip
+    assert services.close_item(clerk, CLOCK, sitting, items[1]).outcome == "rejected"
+
+
+def test_without_quorum_the_item_cannot_be_voted() -> None:
+    clerk, sitting, m, items, _ = _opened(5)
+    for member in m[:2]:  # 2 present of 5 in office: no quorum (L2121-17)
+        services.call_roll(clerk, CLOCK, sitting, member, Presence.PRESENT)
+    with pytest.raises(ServiceError, match="L2121-17"):
+        services.record_vote(clerk, CLOCK, sitting, items[0], for_=2, against=0, abstention=0,
+                             not_voting=0)  # fmt: skip
