@@ -12,6 +12,7 @@ from registre.web.admin import site
 from registre.web.api import api
 from registre.web.core import views as core
 from registre.web.core.tenancy import public_view
+from registre.web.live import views as live
 from registre.web.meetings import views as meetings
 from registre.web.members import views as members
 
@@ -38,6 +39,9 @@ collectivity = [
     path("seances/<int:meeting_id>/convocation.pdf", meetings.convocation_document,
          name="convocation_document"),
     path("mes-convocations/", meetings.my_convocations, name="my_convocations"),
+    path("seances/<int:meeting_id>/console/", live.console, name="console"),
+    path("seances/<int:meeting_id>/console/etat/", live.console_state, name="console_state"),
+    path("seances/<int:meeting_id>/console/action/", live.console_action, name="console_action"),
     path("projets/", meetings.draft_list, name="draft_list"),
     path("projets/<int:item_id>/annexes/", meetings.draft_attach, name="draft_attach"),
     path("projets/nouveau/", meetings.draft_edit, name="draft_new"),
@@ -52,6 +56,8 @@ urlpatterns = [
     path("connexion/", login, name="login"),
     path("deconnexion/", logout, name="logout"),
     path("c/<int:cid>/", include(collectivity)),
+    path("public/seances/<int:meeting_id>/", live.public_screen, name="public_screen"),
+    path("public/seances/<int:meeting_id>/etat/", live.public_state, name="public_state"),
     path("admin/", site.urls),
     path("api/", api.urls),
 ]

@@ -30,6 +30,7 @@ class Sitting(models.Model):
         AgendaItem, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     in_camera = models.BooleanField(default=False)
+    suspended = models.BooleanField(default=False)
     version = models.PositiveIntegerField(default=0)  # every write moves it on
 
 

@@ -58,10 +58,18 @@ def open_sitting(
 
 @transaction.atomic
 def call_roll(
-    actor: AbstractBaseUser, clock: Clock, sitting: Sitting, member: Member, status: Presence
-) -> RollCall:
-    """A member's answer at the roll call (present, absent, excused)."""
+    actor: AbstractBaseUser, clock: Clock, sitting: Sitting, member: Member, status: Presence,
+    *, seen: str | None = None,
+) -> RollCall:  # fmt: skip
+    """A member's answer at the roll call (present, absent, excused). `seen` is the
+    answer the clerk's screen showed ("" for none): when another clerk changed it
+    since, the change is refused, never silently overwritten."""
     require_role(actor, sitting.meeting.collectivity, CLERKS)
+    current = RollCall.objects.select_for_update().filter(sitting=sitting, member=member).first()
+    if seen is not None and (current.status if current else "") != seen:
+        raise ServiceError(f"La présence de {member} vient d'être modifiée sur un autre poste "
+                           f"({Presence(current.status).label if current else 'non renseignée'}) : "
+                           "vérifiez avant de la changer.")  # fmt: skip
     answer, _ = RollCall.objects.update_or_create(sitting=sitting, member=member,
                                                   defaults={"status": status})  # fmt: skip
     if status == Presence.PRESENT:
@@ -176,3 +184,37 @@ def close_item(
         _touch(actor, clock, sitting, "sitting.close_item", vote,
                f"Point {item.position} clos : {vote.outcome}, écriture n° {entry.sequence}")  # fmt: skip
     return vote
+
+
+@transaction.atomic
+def start_item(
+    actor: AbstractBaseUser, clock: Clock, sitting: Sitting, item: AgendaItem
+) -> Sitting:
+    """Bring an item of the agenda up for debate."""
+    require_role(actor, sitting.meeting.collectivity, CLERKS)
+    if item.meeting_id != sitting.meeting_id or _closed(item):
+        raise ServiceError("Choisissez un point de l'ordre du jour qui n'est pas clos.")
+    sitting.current_item = item
+    sitting.save(update_fields=["current_item"])
+    _touch(actor, clock, sitting, "sitting.item", sitting, f"Point {item.position} en discussion")
+    return sitting
+
+
+@transaction.atomic
+def set_state(
+    actor: AbstractBaseUser, clock: Clock, sitting: Sitting, *, in_camera: bool | None = None,
+    suspended: bool | None = None,
+) -> Sitting:  # fmt: skip
+    """Close the sitting to the public (huis clos, L2121-18) or reopen it; suspend or
+    resume it."""
+    require_role(actor, sitting.meeting.collectivity, CLERKS)
+    if in_camera is not None:
+        sitting.in_camera = in_camera
+    if suspended is not None:
+        sitting.suspended = suspended
+    sitting.save(update_fields=["in_camera", "suspended"])
+    said = ("huis clos" if sitting.in_camera else "publique") + (
+        ", suspendue" if sitting.suspended else ""
+    )
+    _touch(actor, clock, sitting, "sitting.state", sitting, f"Séance {said}")
+    return sitting

@@ -1,0 +1,197 @@
+"""The meeting console (the clerk's one page) and the public screen (no login).
+
+Open screens poll a small state URL with the version they show: 204 while nothing
+changed (no query beyond the version), the fresh fragment otherwise. A poll costs
+one indexed read, so 100 open screens do not tie up the workers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from registre.errors import RegistreError
+from registre.record import ChangeKind, Outcome, item_attendances
+from registre.web.clock import system_clock
+from registre.web.core.tenancy import STAFF, collectivity_view, public_view, scoped_or_404
+from registre.web.live import services
+from registre.web.live.models import ItemVote, Presence, Sitting
+from registre.web.live.record import item_number, sitting_record
+from registre.web.meetings.models import AgendaItem, Meeting
+from registre.web.members.models import Member, members_in_office
+
+OUTCOMES = {Outcome.ADOPTED.value: "Adoptée", Outcome.REJECTED.value: "Rejetée"}
+
+
+@dataclass(frozen=True, slots=True)
+class Quorum:
+    """Members present for the current item against the majority of those in office."""
+
+    present: int
+    represented: int
+    withdrawn: int
+    required: int
+
+    @property
+    def reached(self) -> bool:
+        """Whether the assembly may deliberate (L2121-17)."""
+        return self.present >= self.required
+
+
+def _quorum(sitting: Sitting) -> Quorum | None:
+    item = sitting.current_item
+    if item is None:
+        return None
+    record = sitting_record(sitting, item)
+    att = item_attendances(record)[item_number(item)]
+    in_office = record.meeting.members_in_office or 0
+    return Quorum(len(att.present or ()), len(att.represented or ()), len(att.withdrawn or ()),
+                  in_office // 2 + 1)  # fmt: skip
+
+
+def _state(sitting: Sitting | None, meeting: Meeting) -> dict[str, object]:
+    """What the console and the public screen show of the meeting now."""
+    if sitting is None:
+        return {"sitting": None, "meeting": meeting, "version": 0}
+    answers = {c.member_id: c.status for c in sitting.roll.all()}
+    mandates = members_in_office(meeting.assembly, meeting.date)
+    votes = ItemVote.objects.filter(item__meeting=meeting).select_related("item")
+    closed = [v for v in votes if v.closed_at]
+    return {
+        "sitting": sitting, "meeting": meeting, "version": sitting.version,
+        "roll": [(m.member, answers.get(m.member_id, "")) for m in mandates],
+        "counts": {s: sum(1 for v in answers.values() if v == s) for s in Presence.values},
+        "proxies": sitting.proxies.select_related("giver", "holder"),
+        "quorum": _quorum(sitting),
+        "current_vote": next((v for v in votes if v.item_id == sitting.current_item_id), None),
+        "closed": [(v, OUTCOMES.get(v.outcome, v.outcome)) for v in closed],
+        "last": (closed[-1], OUTCOMES.get(closed[-1].outcome, "")) if closed else None,
+    }  # fmt: skip
+
+
+def _sitting(meeting: Meeting) -> Sitting | None:
+    return Sitting.objects.filter(meeting=meeting).select_related("current_item").first()
+
+
+@collectivity_view(STAFF)
+def console(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """The clerk's console for a meeting."""
+    meeting = scoped_or_404(Meeting.objects.select_related("assembly__collectivity"), request,
+                            "assembly__collectivity", pk=meeting_id)  # fmt: skip
+    members = [m.member for m in members_in_office(meeting.assembly, meeting.date)]
+    context = _state(_sitting(meeting), meeting) | {
+        "members": members, "items": meeting.items.order_by("position"),
+        "kinds": [(ChangeKind.ARRIVAL, "arrive"), (ChangeKind.DEPARTURE, "quitte la séance"),
+                  (ChangeKind.PROXY_ON_LEAVING, "quitte la séance et donne pouvoir à"),
+                  (ChangeKind.PROXY_ENDS_ON_ARRIVAL, "arrive (fin du pouvoir donné)"),
+                  (ChangeKind.WITHDRAWAL, "se retire (intérêt personnel, L2131-11)")],
+    }  # fmt: skip
+    return render(request, "registre/live/console.html", context)
+
+
+@collectivity_view(STAFF)
+def console_state(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """The console's state fragment, or 204 when the shown version is current."""
+    meeting = scoped_or_404(Meeting.objects.select_related("assembly__collectivity"), request,
+                            "assembly__collectivity", pk=meeting_id)  # fmt: skip
+    return _fragment(request, meeting, "registre/live/_state.html")
+
+
+def _fragment(request: HttpRequest, meeting: Meeting, template: str) -> HttpResponse:
+    version = Sitting.objects.filter(meeting=meeting).values_list("version", flat=True).first()
+    if str(version or 0) == request.GET.get("v"):
+        return HttpResponse(status=204)
+    return render(request, template, _state(_sitting(meeting), meeting))
+
+
+@require_POST
+@collectivity_view(STAFF)
+def console_action(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """One action of the clerk (open, roll, proxy, item, event, vote, close, state)."""
+    meeting = scoped_or_404(Meeting.objects.select_related("assembly__collectivity"), request,
+                            "assembly__collectivity", pk=meeting_id)  # fmt: skip
+    try:
+        _act(request, meeting)
+    except RegistreError as exc:
+        messages.error(request, str(exc))
+    if request.headers.get("HX-Request"):
+        response = render(request, "registre/live/_state.html", _state(_sitting(meeting), meeting))
+        return response
+    return redirect("console", cid=meeting.assembly.collectivity_id, meeting_id=meeting.pk)
+
+
+def _member(meeting: Meeting, value: str | None) -> Member | None:
+    if not value:
+        return None
+    return get_object_or_404(Member, pk=value, collectivity=meeting.assembly.collectivity)
+
+
+def _count(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+def _act(request: HttpRequest, meeting: Meeting) -> None:
+    data, user, clock = request.POST, request.user, system_clock
+    action = data.get("action")
+    if action == "open":
+        services.open_sitting(user, clock, meeting, _member(meeting, data.get("president")),
+                              [m for m in [_member(meeting, data.get("secretary"))] if m])  # fmt: skip
+        return
+    sitting = _sitting(meeting)
+    if sitting is None:
+        raise RegistreError("Ouvrez d'abord la séance.")
+    item = get_object_or_404(AgendaItem, pk=data.get("item") or sitting.current_item_id or 0,
+                             meeting=meeting) if action in ("item", "event", "vote", "close") else None  # fmt: skip
+    if action == "roll":
+        services.call_roll(user, clock, sitting, _member(meeting, data.get("member")),
+                           Presence(data.get("status")), seen=data.get("seen"))  # fmt: skip
+    elif action == "proxy":
+        services.give_proxy(user, clock, sitting, _member(meeting, data.get("giver")),
+                            _member(meeting, data.get("holder")))  # fmt: skip
+    elif action == "item":
+        services.start_item(user, clock, sitting, item)
+    elif action == "event":
+        services.record_event(user, clock, sitting, ChangeKind(data.get("kind")),
+                              _member(meeting, data.get("member")), item,
+                              holder=_member(meeting, data.get("holder")))  # fmt: skip
+    elif action == "vote":
+        _vote(request, sitting, item)  # type: ignore[arg-type]
+    elif action == "close":
+        services.close_item(user, clock, sitting, item)  # type: ignore[arg-type]
+    elif action == "state":
+        services.set_state(user, clock, sitting, in_camera=data.get("in_camera") == "1",
+                           suspended=data.get("suspended") == "1")  # fmt: skip
+
+
+def _vote(request: HttpRequest, sitting: Sitting, item: AgendaItem) -> None:
+    data = request.POST
+    if data.get("unanimous") == "1":
+        quorum = _quorum(sitting)
+        voters = (quorum.present + quorum.represented) if quorum else 0
+        services.record_vote(request.user, system_clock, sitting, item, unanimous=True,
+                             for_=voters, against=0, abstention=0, not_voting=0)  # fmt: skip
+        return
+    services.record_vote(
+        request.user, system_clock, sitting, item,
+        for_=_count(data.get("for")), against=_count(data.get("against")),
+        abstention=_count(data.get("abstention")), not_voting=_count(data.get("not_voting")),
+        president_vote=data.get("president_vote", ""), mode=data.get("mode", ""),
+    )  # fmt: skip
+
+
+@public_view
+def public_screen(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """The public screen: current item, quorum, last result; only the fact of the
+    closed sitting while it is in camera (L2121-18)."""
+    meeting = get_object_or_404(Meeting.objects.select_related("assembly"), pk=meeting_id)
+    return render(request, "registre/live/public.html", _state(_sitting(meeting), meeting))
+
+
+@public_view
+def public_state(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """The public screen's fragment, or 204 when the shown version is current."""
+    meeting = get_object_or_404(Meeting.objects.select_related("assembly"), pk=meeting_id)
+    return _fragment(request, meeting, "registre/live/_public_state.html")

@@ -1,0 +1,94 @@
+"""The console and the public screen through Django's test client: actions, the
+state fragment's 204 while nothing changed, conflicts refused, in camera hidden."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import pytest
+from django.test import Client
+from webfactories import (
+    PASSWORD,
+    make_collectivity,
+    make_item,
+    make_meeting,
+    make_member,
+    make_user,
+)
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _setup() -> tuple[Client, Any, Any, list[Any], str]:
+    town = make_collectivity()
+    clerk = make_user(town)
+    members = [make_member(clerk, town, last=f"ELU{i}", first="Zoé").member for i in range(5)]
+    meeting = make_meeting(clerk, town)
+    make_item(clerk, town, "Budget primitif", meeting=meeting)
+    client = Client()
+    client.login(username=clerk.username, password=PASSWORD)
+    base = f"/c/{town.pk}/seances/{meeting.pk}/console/"
+    client.post(base + "action/", {"action": "open", "president": members[0].pk,
+                                   "secretary": members[1].pk})  # fmt: skip
+    return client, meeting, town, members, base
+
+
+def _act(client: Client, base: str, **data: object) -> str:
+    page = client.post(base + "action/", data, HTTP_HX_REQUEST="true")
+    assert page.status_code == 200
+    return html.unescape(page.content.decode())
+
+
+def test_a_meeting_held_from_the_console_and_seen_on_the_public_screen() -> None:
+    client, meeting, _, members, base = _setup()
+    for member in members:
+        _act(client, base, action="roll", member=member.pk, status="present", seen="")
+    item = meeting.items.get()
+    state = _act(client, base, action="item", item=item.pk)
+    assert "Présents : <strong>5</strong> (quorum : 3)" in state
+    _act(client, base, action="vote", unanimous="1")
+    state = _act(client, base, action="close")
+    assert "Adoptée" in state and "écriture n° 1 du registre" in state
+    public = html.unescape(Client().get(f"/public/seances/{meeting.pk}/").content.decode())
+    assert "Dernier vote" in public and "Adoptée" in public and "à l'unanimité" in public
+
+
+def test_the_state_fragment_is_204_until_something_changes() -> None:
+    client, meeting, _, members, base = _setup()
+    version = client.get(base).content.decode().split('data-version="')[1].split('"')[0]
+    assert client.get(base + f"etat/?v={version}").status_code == 204
+    public = Client()
+    assert public.get(f"/public/seances/{meeting.pk}/etat/?v={version}").status_code == 204
+    _act(client, base, action="roll", member=members[0].pk, status="present", seen="")
+    assert client.get(base + f"etat/?v={version}").status_code == 200
+    assert public.get(f"/public/seances/{meeting.pk}/etat/?v={version}").status_code == 200
+
+
+def test_a_change_made_on_a_stale_screen_is_refused() -> None:
+    client, _, _, members, base = _setup()
+    _act(client, base, action="roll", member=members[2].pk, status="present", seen="")
+    # a second clerk's screen still shows no answer for this member
+    state = _act(client, base, action="roll", member=members[2].pk, status="absent", seen="")
+    assert "vient d'être modifiée sur un autre poste" in state
+    assert "Zoé ELU2</td><td>présent</td>" in state  # the first clerk's answer stands
+
+
+def test_in_camera_the_public_screen_shows_only_that_fact() -> None:
+    client, meeting, _, members, base = _setup()
+    for member in members:
+        _act(client, base, action="roll", member=member.pk, status="present", seen="")
+    _act(client, base, action="item", item=meeting.items.get().pk)
+    _act(client, base, action="state", in_camera="1")
+    public = html.unescape(Client().get(f"/public/seances/{meeting.pk}/").content.decode())
+    assert "huis clos" in public and "Budget primitif" not in public and "Présents" not in public
+    _act(client, base, action="state")
+    public = html.unescape(Client().get(f"/public/seances/{meeting.pk}/").content.decode())
+    assert "Budget primitif" in public and "huis clos" not in public
+
+
+def test_a_refused_proxy_says_its_article_on_the_console() -> None:
+    client, _, _, members, base = _setup()
+    _act(client, base, action="roll", member=members[0].pk, status="present", seen="")
+    state = _act(client, base, action="proxy", giver=members[3].pk, holder=members[4].pk)
+    assert "L2121-20" in state and "mandataire doit être présent" in state
