@@ -92,3 +92,14 @@ def test_a_refused_proxy_says_its_article_on_the_console() -> None:
     _act(client, base, action="roll", member=members[0].pk, status="present", seen="")
     state = _act(client, base, action="proxy", giver=members[3].pk, holder=members[4].pk)
     assert "L2121-20" in state and "mandataire doit être présent" in state
+
+
+def test_named_votes_from_the_console() -> None:
+    client, meeting, _, members, base = _setup()
+    for member in members:
+        _act(client, base, action="roll", member=member.pk, status="present", seen="")
+    _act(client, base, action="item", item=meeting.items.get().pk)
+    state = _act(
+        client, base, action="named", default="for", against=[members[1].pk, members[2].pk]
+    )
+    assert "3 pour, 2 contre, 0 abstentions" in state

@@ -135,3 +135,43 @@ def test_without_quorum_the_item_cannot_be_voted() -> None:
     with pytest.raises(ServiceError, match="L2121-17"):
         services.record_vote(clerk, CLOCK, sitting, items[0], for_=2, against=0, abstention=0,
                              not_voting=0)  # fmt: skip
+
+
+def test_named_votes_all_for_except_and_proxies_follow_their_holder() -> None:
+    from registre.record import VoteChoice  # noqa: PLC0415
+
+    clerk, sitting, m, items, _ = _opened(6)
+    for member in m[:5]:
+        services.call_roll(clerk, CLOCK, sitting, member, Presence.PRESENT)
+    services.give_proxy(clerk, CLOCK, sitting, m[5], m[2])  # m5 votes with m2 by default
+    vote = services.record_named_votes(
+        clerk, CLOCK, sitting, items[0], default=VoteChoice.FOR,
+        exceptions={m[2].pk: VoteChoice.AGAINST, m[3].pk: VoteChoice.ABSTENTION},
+    )  # fmt: skip
+    assert (vote.votes_for, vote.against, vote.abstention) == (3, 2, 1)
+    proxy_vote = vote.named.get(on_behalf_of=m[5])
+    assert proxy_vote.member == m[2] and proxy_vote.choice == "against"
+    closed = services.close_item(clerk, CLOCK, sitting, items[0])
+    assert closed.outcome == "adopted"
+    store = open_store()
+    try:
+        entry = list(store.entries(assembly_key(sitting.meeting.assembly)))[-1]  # type: ignore[attr-defined]
+    finally:
+        store.close()  # type: ignore[attr-defined]
+    frozen = loads(entry.payload.decode("utf-8")).deliberations[0].vote
+    assert frozen is not None and len(frozen.named_votes) == 6
+
+
+def test_a_withdrawn_member_may_not_vote() -> None:
+    from registre.record import VoteChoice  # noqa: PLC0415
+
+    clerk, sitting, m, items, _ = _opened(5)
+    for member in m:
+        services.call_roll(clerk, CLOCK, sitting, member, Presence.PRESENT)
+    services.record_event(clerk, CLOCK, sitting, ChangeKind.WITHDRAWAL, m[4], items[0])
+    with pytest.raises(ServiceError, match=r"retiré.*L2131-11"):
+        services.record_named_votes(clerk, CLOCK, sitting, items[0], default=VoteChoice.FOR,
+                                    exceptions={m[4].pk: VoteChoice.FOR})  # fmt: skip
+    vote = services.record_named_votes(clerk, CLOCK, sitting, items[0], default=VoteChoice.FOR,
+                                       exceptions={})  # fmt: skip
+    assert vote.votes_for == 4 and not vote.named.filter(member=m[4]).exists()

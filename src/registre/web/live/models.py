@@ -95,3 +95,17 @@ class ItemVote(models.Model):
     outcome = models.CharField(max_length=20, blank=True)
     closed_at = models.DateTimeField(null=True)
     register_sequence = models.PositiveIntegerField(null=True)
+
+
+class NamedVote(models.Model):
+    """One member's vote on an item (or a holder's, for the member they represent)."""
+
+    vote = models.ForeignKey(ItemVote, on_delete=models.CASCADE, related_name="named")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
+    choice = models.CharField(max_length=20, choices=[(c.value, c.value) for c in VoteChoice])
+    on_behalf_of = models.ForeignKey(
+        Member, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["id"]

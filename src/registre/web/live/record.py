@@ -95,7 +95,7 @@ def _opening(sitting: Sitting, refs: dict[int, r.MemberId]) -> r.Attendance:
 
 
 def _deliberation(item: AgendaItem, refs: dict[int, r.MemberId]) -> r.DeliberationRecord:
-    vote = record_vote(item.vote) if hasattr(item, "vote") else None
+    vote = record_vote(item.vote, refs) if hasattr(item, "vote") else None
     return r.DeliberationRecord(
         number=item_number(item), subject=item.subject, heading=item.heading or None,
         matter_code=item.matter_code or None, statement=item.statement or None,
@@ -105,11 +105,17 @@ def _deliberation(item: AgendaItem, refs: dict[int, r.MemberId]) -> r.Deliberati
     )  # fmt: skip
 
 
-def record_vote(vote: ItemVote) -> r.Vote:
-    """The recorded vote as the record's value."""
+def record_vote(vote: ItemVote, refs: dict[int, r.MemberId]) -> r.Vote:
+    """The recorded vote as the record's value, with its named votes."""
+    named = tuple(
+        r.NamedVote(member=refs[n.member_id], choice=r.VoteChoice(n.choice),
+                    on_behalf_of=refs[n.on_behalf_of_id] if n.on_behalf_of_id else None)
+        for n in vote.named.all() if n.member_id in refs
+    )  # fmt: skip
     return r.Vote(
         mode=r.VoteMode(vote.mode) if vote.mode else None,
         for_=vote.votes_for, against=vote.against, abstention=vote.abstention,
         not_voting=vote.not_voting, unanimous=vote.unanimous or None,
         president_vote=r.VoteChoice(vote.president_vote) if vote.president_vote else None,
+        named_votes=named,
     )  # fmt: skip

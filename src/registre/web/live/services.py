@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
-from registre.record import ChangeKind, single_deliberation
+from registre.record import ChangeKind, VoteChoice, item_attendances, single_deliberation
 from registre.rules import Code, Severity, check
 from registre.web.clock import Clock
 from registre.web.core import audit
@@ -14,16 +14,17 @@ from registre.web.core.models import Role
 from registre.web.core.services import ServiceError, require_role
 from registre.web.live.models import (
     ItemVote,
+    NamedVote,
     OpeningProxy,
     Presence,
     RollCall,
     Sitting,
     SittingEvent,
 )
-from registre.web.live.record import item_number, sitting_record
+from registre.web.live.record import item_number, references, sitting_record
 from registre.web.live.register import append_to_register
 from registre.web.meetings.models import AgendaItem, Meeting
-from registre.web.members.models import Member
+from registre.web.members.models import Member, members_in_office
 
 CLERKS = {Role.ADMINISTRATOR, Role.CLERK}
 # findings that stop an item from being voted or closed
@@ -139,7 +140,7 @@ def record_vote(
     actor: AbstractBaseUser, clock: Clock, sitting: Sitting, item: AgendaItem, *,
     unanimous: bool = False, for_: int | None = None, against: int | None = None,
     abstention: int | None = None, not_voting: int | None = None,
-    president_vote: str = "", mode: str = "",
+    president_vote: str = "", mode: str = "", _check: bool = True,
 ) -> ItemVote:  # fmt: skip
     """The vote of the current item, checked against its voters and its quorum; the
     outcome is computed when the item closes, never typed."""
@@ -153,7 +154,8 @@ def record_vote(
         "not_voting": not_voting, "president_vote": president_vote, "mode": mode,
     })  # fmt: skip
     item.vote = vote
-    _refuse(sitting_record(sitting, item), item_number(item), BLOCKING)
+    if _check:  # named votes are checked once written
+        _refuse(sitting_record(sitting, item), item_number(item), BLOCKING)
     _touch(actor, clock, sitting, "sitting.vote", vote, f"Vote du point {item.position}")
     return vote
 
@@ -218,3 +220,42 @@ def set_state(
     )
     _touch(actor, clock, sitting, "sitting.state", sitting, f"Séance {said}")
     return sitting
+
+
+@transaction.atomic
+def record_named_votes(
+    actor: AbstractBaseUser, clock: Clock, sitting: Sitting, item: AgendaItem, *,
+    default: VoteChoice, exceptions: dict[int, VoteChoice], mode: str = "public",
+) -> ItemVote:  # fmt: skip
+    """Each voter's vote: `default` for all ("tous pour sauf…") but the members in
+    `exceptions` (by id); a represented member votes with their holder unless listed.
+    A withdrawn member may not vote (L2131-11)."""
+    require_role(actor, sitting.meeting.collectivity, CLERKS)
+    record = sitting_record(sitting, item)
+    att = item_attendances(record)[item_number(item)]
+    by_ref = {ref: pk for pk, ref in references(_roster(sitting)).items()}
+    withdrawn = {by_ref[ref] for ref in att.withdrawn or ()}
+    if voted := withdrawn & set(exceptions):
+        names = ", ".join(str(m) for m in Member.objects.filter(pk__in=voted))
+        raise ServiceError(f"{names} s'est retiré(e) de ce point pour un intérêt personnel : "
+                           "il ou elle ne vote pas (L2131-11, L1111-6).")  # fmt: skip
+    rows: list[tuple[int, VoteChoice, int | None]] = [
+        (by_ref[ref], exceptions.get(by_ref[ref], default), None) for ref in att.present or ()
+    ]
+    own = {pk: choice for pk, choice, _ in rows}
+    rows += [(by_ref[p.holder], exceptions.get(by_ref[p.giver], own.get(by_ref[p.holder], default)),
+              by_ref[p.giver]) for p in att.proxies if p.holder in by_ref]  # fmt: skip
+    tally = {c: sum(1 for _, choice, _ in rows if choice is c) for c in VoteChoice}
+    vote = record_vote(actor, clock, sitting, item, for_=tally[VoteChoice.FOR],
+                       against=tally[VoteChoice.AGAINST], abstention=tally[VoteChoice.ABSTENTION],
+                       not_voting=tally[VoteChoice.NOT_VOTING], mode=mode, _check=False)  # fmt: skip
+    vote.named.all().delete()
+    NamedVote.objects.bulk_create(NamedVote(vote=vote, member_id=pk, choice=c.value,
+                                            on_behalf_of_id=giver) for pk, c, giver in rows)  # fmt: skip
+    _refuse(sitting_record(sitting, item), item_number(item), BLOCKING)
+    return vote
+
+
+def _roster(sitting: Sitting) -> list[Member]:
+    meeting = sitting.meeting
+    return [m.member for m in members_in_office(meeting.assembly, meeting.date)]

@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from registre.errors import RegistreError
-from registre.record import ChangeKind, Outcome, item_attendances
+from registre.record import ChangeKind, Outcome, VoteChoice, item_attendances
 from registre.web.clock import system_clock
 from registre.web.core.tenancy import STAFF, collectivity_view, public_view, scoped_or_404
 from registre.web.live import services
@@ -144,7 +144,7 @@ def _act(request: HttpRequest, meeting: Meeting) -> None:
     if sitting is None:
         raise RegistreError("Ouvrez d'abord la séance.")
     item = get_object_or_404(AgendaItem, pk=data.get("item") or sitting.current_item_id or 0,
-                             meeting=meeting) if action in ("item", "event", "vote", "close") else None  # fmt: skip
+                             meeting=meeting) if action in ("item", "event", "vote", "named", "close") else None  # fmt: skip
     if action == "roll":
         services.call_roll(user, clock, sitting, _member(meeting, data.get("member")),
                            Presence(data.get("status")), seen=data.get("seen"))  # fmt: skip
@@ -159,6 +159,13 @@ def _act(request: HttpRequest, meeting: Meeting) -> None:
                               holder=_member(meeting, data.get("holder")))  # fmt: skip
     elif action == "vote":
         _vote(request, sitting, item)  # type: ignore[arg-type]
+    elif action == "named":
+        exceptions = {int(pk): choice for choice in (VoteChoice.AGAINST, VoteChoice.ABSTENTION,
+                                                     VoteChoice.NOT_VOTING)
+                      for pk in data.getlist(choice.value) if pk.isdigit()}  # fmt: skip
+        services.record_named_votes(user, clock, sitting, item,
+                                    default=VoteChoice(data.get("default", "for")),
+                                    exceptions=exceptions, mode=data.get("mode", "public"))  # fmt: skip
     elif action == "close":
         services.close_item(user, clock, sitting, item)  # type: ignore[arg-type]
     elif action == "state":
