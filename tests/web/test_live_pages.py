@@ -103,3 +103,29 @@ def test_named_votes_from_the_console() -> None:
         client, base, action="named", default="for", against=[members[1].pk, members[2].pk]
     )
     assert "3 pour, 2 contre, 0 abstentions" in state
+
+
+def test_one_action_produces_the_meetings_documents_after_it() -> None:
+    import io  # noqa: PLC0415
+    import zipfile  # noqa: PLC0415
+
+    import pypdfium2 as pdfium  # noqa: PLC0415
+
+    client, meeting, town, members, base = _setup()
+    url = f"/c/{town.pk}/seances/{meeting.pk}/documents.zip"
+    assert client.get(url).status_code == 302  # nothing closed yet: back to the console
+    for member in members:
+        _act(client, base, action="roll", member=member.pk, status="present", seen="")
+    _act(client, base, action="item", item=meeting.items.get().pk)
+    _act(client, base, action="vote", unanimous="1")
+    _act(client, base, action="close")
+    reply = client.get(url)
+    assert reply["Content-Type"] == "application/zip"
+    with zipfile.ZipFile(io.BytesIO(reply.content)) as archive:
+        names = sorted(archive.namelist())
+        assert names == sorted([f"extrait-{meeting.date:%Y%m%d}_01.pdf",
+                                "liste-des-deliberations.pdf", "proces-verbal-projet.pdf",
+                                "feuillets-du-registre.pdf"])  # fmt: skip
+        extract = archive.read(names[0] if names[0].startswith("extrait") else names[1])
+    text = "".join(p.get_textpage().get_text_range() for p in pdfium.PdfDocument(extract))
+    assert "Budget primitif" in text and "unanimité" in text.lower()

@@ -202,3 +202,23 @@ def public_state(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """The public screen's fragment, or 204 when the shown version is current."""
     meeting = get_object_or_404(Meeting.objects.select_related("assembly"), pk=meeting_id)
     return _fragment(request, meeting, "registre/live/_public_state.html")
+
+
+@collectivity_view(STAFF)
+def meeting_documents(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """The documents of the closed items, in one zip, ready to sign."""
+    from registre.web.live.documents import meeting_documents as produce  # noqa: PLC0415
+
+    meeting = scoped_or_404(Meeting.objects.select_related("assembly__collectivity"), request,
+                            "assembly__collectivity", pk=meeting_id)  # fmt: skip
+    sitting = _sitting(meeting)
+    try:
+        if sitting is None:
+            raise ValueError("la séance n'est pas ouverte")
+        _, data = produce(sitting)
+    except ValueError as exc:
+        messages.error(request, f"Documents non produits : {exc}.")
+        return redirect("console", cid=meeting.assembly.collectivity_id, meeting_id=meeting.pk)
+    response = HttpResponse(data, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="seance-{meeting.date}.zip"'
+    return response
