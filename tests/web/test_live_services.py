@@ -175,3 +175,27 @@ def test_a_withdrawn_member_may_not_vote() -> None:
     vote = services.record_named_votes(clerk, CLOCK, sitting, items[0], default=VoteChoice.FOR,
                                        exceptions={})  # fmt: skip
     assert vote.votes_for == 4 and not vote.named.filter(member=m[4]).exists()
+
+
+def test_members_declare_their_absence_and_proxy_in_advance() -> None:
+    from registre.web.core.models import Membership, Role  # noqa: PLC0415
+
+    town = make_collectivity()
+    clerk = make_user(town)
+    m = [make_member(clerk, town, last=f"ELU{i}", first="Jo").member for i in range(5)]
+    meeting = make_meeting(clerk, town)
+    make_item(clerk, town, "Point", meeting=meeting)
+    elected = make_user(town, Role.MEMBER)
+    Membership.objects.filter(user=elected).update(member=m[3])
+    services.declare_absence(elected, CLOCK, meeting, m[3], m[1])
+    with pytest.raises(ServiceError, match="sa propre absence"):
+        services.declare_absence(elected, CLOCK, meeting, m[4], m[1])
+    with pytest.raises(ServiceError, match=r"un seul pouvoir.*L2121-20"):
+        services.declare_absence(clerk, CLOCK, meeting, m[4], m[1])
+    sitting = services.open_sitting(clerk, CLOCK, meeting, m[0], [m[2]])
+    for member in (m[0], m[1], m[2]):
+        services.call_roll(clerk, CLOCK, sitting, member, Presence.PRESENT)
+    assert services.apply_declarations(clerk, CLOCK, sitting) == []
+    proxy = sitting.proxies.get()
+    assert (proxy.giver, proxy.holder) == (m[3], m[1])
+    assert sitting.roll.get(member=m[3]).status == Presence.ABSENT

@@ -43,6 +43,7 @@ collectivity = [
     path("seances/<int:meeting_id>/console/etat/", live.console_state, name="console_state"),
     path("seances/<int:meeting_id>/console/action/", live.console_action, name="console_action"),
     path("seances/<int:meeting_id>/documents.zip", live.meeting_documents, name="meeting_documents"),
+    path("seances/<int:meeting_id>/absence/", live.declare_absence, name="declare_absence"),
     path("projets/", meetings.draft_list, name="draft_list"),
     path("projets/<int:item_id>/annexes/", meetings.draft_attach, name="draft_attach"),
     path("projets/nouveau/", meetings.draft_edit, name="draft_new"),

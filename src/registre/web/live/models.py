@@ -109,3 +109,20 @@ class NamedVote(models.Model):
 
     class Meta:
         ordering = ["id"]
+
+
+class DeclaredAbsence(models.Model):
+    """An elected member's absence declared in advance, with the colleague they give
+    their proxy to (or none); the clerk applies it at the roll call."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="declared")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
+    holder = models.ForeignKey(
+        Member, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    declared_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "member"], name="one_declaration_per_member")
+        ]

@@ -10,9 +10,10 @@ from registre.record import ChangeKind, VoteChoice, item_attendances, single_del
 from registre.rules import Code, Severity, check
 from registre.web.clock import Clock
 from registre.web.core import audit
-from registre.web.core.models import Role
+from registre.web.core.models import Membership, Role
 from registre.web.core.services import ServiceError, require_role
 from registre.web.live.models import (
+    DeclaredAbsence,
     ItemVote,
     NamedVote,
     OpeningProxy,
@@ -259,3 +260,54 @@ def record_named_votes(
 def _roster(sitting: Sitting) -> list[Member]:
     meeting = sitting.meeting
     return [m.member for m in members_in_office(meeting.assembly, meeting.date)]
+
+
+@transaction.atomic
+def declare_absence(
+    actor: AbstractBaseUser, clock: Clock, meeting: Meeting, member: Member,
+    holder: Member | None,
+) -> DeclaredAbsence:  # fmt: skip
+    """An elected member declares in advance that they will be absent, and to whom
+    they give their proxy; a member acts for themself only, the clerk for anyone."""
+    role = require_role(actor, meeting.collectivity, {*CLERKS, Role.MEMBER})
+    if (
+        role is Role.MEMBER
+        and not Membership.objects.filter(
+            user_id=actor.pk, collectivity=meeting.collectivity, member=member
+        ).exists()
+    ):
+        raise ServiceError("Un élu ne déclare que sa propre absence.")
+    in_office = {m.member_id for m in members_in_office(meeting.assembly, meeting.date)}
+    if holder is not None and (holder.pk == member.pk or holder.pk not in in_office):
+        raise ServiceError("Le pouvoir se donne à un autre membre en exercice de l'assemblée.")
+    if (
+        holder is not None
+        and DeclaredAbsence.objects.filter(meeting=meeting, holder=holder)
+        .exclude(member=member)
+        .exists()
+    ):
+        raise ServiceError(f"{holder} a déjà reçu un pouvoir pour cette séance : un même conseiller "
+                           "ne peut être porteur que d'un seul pouvoir (L2121-20).")  # fmt: skip
+    declared, _ = DeclaredAbsence.objects.update_or_create(
+        meeting=meeting, member=member, defaults={"holder": holder, "declared_at": clock()}
+    )
+    audit.record(actor, clock, meeting.collectivity, "sitting.declare", declared,
+                 f"{member} sera absent(e)" + (f", pouvoir à {holder}" if holder else ""),
+                 after=audit.snapshot(declared))  # fmt: skip
+    return declared
+
+
+def apply_declarations(actor: AbstractBaseUser, clock: Clock, sitting: Sitting) -> list[str]:
+    """At the roll call: each declared absence becomes an excused absence, and its
+    proxy a written proxy when the holder is present; what could not apply, said."""
+    problems = []
+    for declared in DeclaredAbsence.objects.filter(meeting=sitting.meeting).select_related(
+        "member", "holder"
+    ):
+        call_roll(actor, clock, sitting, declared.member, Presence.EXCUSED)
+        if declared.holder is not None:
+            try:
+                give_proxy(actor, clock, sitting, declared.member, declared.holder)
+            except ServiceError as exc:
+                problems.append(str(exc))
+    return problems

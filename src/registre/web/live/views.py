@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -16,9 +17,16 @@ from django.views.decorators.http import require_POST
 from registre.errors import RegistreError
 from registre.record import ChangeKind, Outcome, VoteChoice, item_attendances
 from registre.web.clock import system_clock
-from registre.web.core.tenancy import STAFF, collectivity_view, public_view, scoped_or_404
+from registre.web.core.tenancy import (
+    EVERYONE,
+    STAFF,
+    collectivity_view,
+    public_view,
+    scoped_or_404,
+    tenant,
+)
 from registre.web.live import services
-from registre.web.live.models import ItemVote, Presence, Sitting
+from registre.web.live.models import DeclaredAbsence, ItemVote, Presence, Sitting
 from registre.web.live.record import item_number, sitting_record
 from registre.web.meetings.models import AgendaItem, Meeting
 from registre.web.members.models import Member, members_in_office
@@ -68,6 +76,7 @@ def _state(sitting: Sitting | None, meeting: Meeting) -> dict[str, object]:
         "quorum": _quorum(sitting),
         "current_vote": next((v for v in votes if v.item_id == sitting.current_item_id), None),
         "closed": [(v, OUTCOMES.get(v.outcome, v.outcome)) for v in closed],
+        "declared": DeclaredAbsence.objects.filter(meeting=meeting).select_related("member", "holder"),
         "last": (closed[-1], OUTCOMES.get(closed[-1].outcome, "")) if closed else None,
     }  # fmt: skip
 
@@ -168,6 +177,9 @@ def _act(request: HttpRequest, meeting: Meeting) -> None:
                                     exceptions=exceptions, mode=data.get("mode", "public"))  # fmt: skip
     elif action == "close":
         services.close_item(user, clock, sitting, item)  # type: ignore[arg-type]
+    elif action == "declarations":
+        for problem in services.apply_declarations(user, clock, sitting):
+            messages.warning(request, problem)
     elif action == "state":
         services.set_state(user, clock, sitting, in_camera=data.get("in_camera") == "1",
                            suspended=data.get("suspended") == "1")  # fmt: skip
@@ -222,3 +234,28 @@ def meeting_documents(request: HttpRequest, meeting_id: int) -> HttpResponse:
     response = HttpResponse(data, content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="seance-{meeting.date}.zip"'
     return response
+
+
+@collectivity_view(EVERYONE)
+def declare_absence(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """An elected member declares their absence and gives their proxy in advance."""
+    meeting = scoped_or_404(Meeting.objects.select_related("assembly__collectivity"), request,
+                            "assembly__collectivity", pk=meeting_id)  # fmt: skip
+    member = tenant(request).membership.member
+    if member is None:
+        raise PermissionDenied("Votre compte n'est pas rattaché à une fiche d'élu.")
+    colleagues = [m.member for m in members_in_office(meeting.assembly, meeting.date)
+                  if m.member_id != member.pk]  # fmt: skip
+    if request.method == "POST":
+        try:
+            services.declare_absence(request.user, system_clock, meeting, member,
+                                     _member(meeting, request.POST.get("holder")))  # fmt: skip
+        except RegistreError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request, "Votre absence est enregistrée ; le greffe la verra à l'appel."
+            )
+    declared = DeclaredAbsence.objects.filter(meeting=meeting, member=member).first()
+    return render(request, "registre/live/absence.html",
+                  {"meeting": meeting, "colleagues": colleagues, "declared": declared})  # fmt: skip
