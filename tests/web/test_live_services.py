@@ -199,3 +199,57 @@ def test_members_declare_their_absence_and_proxy_in_advance() -> None:
     proxy = sitting.proxies.get()
     assert (proxy.giver, proxy.holder) == (m[3], m[1])
     assert sitting.roll.get(member=m[3]).status == Presence.ABSENT
+
+
+def test_a_meeting_of_seven_items_frozen_as_the_law_says() -> None:
+    """Departures with and without proxy between items, a withdrawal for interest, a
+    casting vote, a secret tie, quorum lost and the item postponed, a correction."""
+    town = make_collectivity()
+    clerk = make_user(town)
+    m = [make_member(clerk, town, last=f"ELU{i}", first="Jo").member for i in range(7)]
+    meeting = make_meeting(clerk, town)
+    items = [make_item(clerk, town, f"Point {i}", meeting=meeting) for i in range(1, 8)]
+    sitting = services.open_sitting(clerk, CLOCK, meeting, m[0], [m[1]])
+    for member in m:
+        services.call_roll(clerk, CLOCK, sitting, member, Presence.PRESENT)
+
+    def vote(item: Any, **tally: Any) -> str:
+        services.record_vote(clerk, CLOCK, sitting, item, **tally)
+        return str(services.close_item(clerk, CLOCK, sitting, item).outcome)
+
+    assert (
+        vote(items[0], unanimous=True, for_=7, against=0, abstention=0, not_voting=0) == "adopted"
+    )
+    services.record_event(
+        clerk, CLOCK, sitting, ChangeKind.PROXY_ON_LEAVING, m[6], items[1], holder=m[0]
+    )
+    assert vote(items[1], for_=7, against=0, abstention=0, not_voting=0) == "adopted"
+    services.record_event(clerk, CLOCK, sitting, ChangeKind.WITHDRAWAL, m[5], items[2])
+    with pytest.raises(ServiceError):  # 5 present + 1 represented: 6 voters, not 7
+        services.record_vote(clerk, CLOCK, sitting, items[2], for_=7, against=0, abstention=0,
+                             not_voting=0)  # fmt: skip
+    assert vote(items[2], for_=6, against=0, abstention=0, not_voting=0) == "adopted"
+    assert vote(items[3], for_=3, against=3, abstention=1, not_voting=0,
+                president_vote="for") == "adopted"  # fmt: skip  # casting vote (L2121-20)
+    assert vote(items[4], for_=3, against=3, abstention=1, not_voting=0, president_vote="for",
+                mode="secret") == "rejected"  # fmt: skip  # no casting vote in secret
+    for member in m[1:5]:
+        services.record_event(clerk, CLOCK, sitting, ChangeKind.DEPARTURE, member, items[5])
+    with pytest.raises(ServiceError, match="L2121-17"):  # 2 present of 7: no quorum
+        services.record_vote(clerk, CLOCK, sitting, items[5], for_=3, against=0, abstention=0,
+                             not_voting=0)  # fmt: skip
+    assert services.postpone_item(clerk, CLOCK, sitting, items[5]).outcome == "postponed"
+    correction = services.correct_item(clerk, CLOCK, sitting, items[0], "Coquille dans l'objet")
+    store = open_store()
+    try:
+        entries = list(store.entries(assembly_key(meeting.assembly)))  # type: ignore[attr-defined]
+    finally:
+        store.close()  # type: ignore[attr-defined]
+    assert [e.kind.value for e in entries] == ["deliberation"] * 5 + ["event"]
+    assert correction.register_sequence == 6 and verify(entries).ok
+    for entry in entries[:5]:  # each frozen record is lawful on its own
+        frozen = loads(entry.payload.decode("utf-8"))
+        assert not [f for f in check(frozen) if f.severity is Severity.ERROR], entry.sequence
+    third = loads(entries[2].payload.decode("utf-8"))
+    att = third.deliberations[0].attendance
+    assert att is not None and len(att.present or ()) == 5 and len(att.withdrawn or ()) == 1

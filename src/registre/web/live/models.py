@@ -126,3 +126,13 @@ class DeclaredAbsence(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["meeting", "member"], name="one_declaration_per_member")
         ]
+
+
+class Correction(models.Model):
+    """A rectification of a closed item (erreur matérielle): an event entered into
+    the register beside the original, which never changes."""
+
+    vote = models.ForeignKey(ItemVote, on_delete=models.PROTECT, related_name="corrections")
+    reason = models.CharField(max_length=500)
+    at = models.DateTimeField()
+    register_sequence = models.PositiveIntegerField()

@@ -95,13 +95,14 @@ def _opening(sitting: Sitting, refs: dict[int, r.MemberId]) -> r.Attendance:
 
 
 def _deliberation(item: AgendaItem, refs: dict[int, r.MemberId]) -> r.DeliberationRecord:
-    vote = record_vote(item.vote, refs) if hasattr(item, "vote") else None
+    postponed = hasattr(item, "vote") and item.vote.outcome == r.Outcome.POSTPONED.value
+    vote = record_vote(item.vote, refs) if hasattr(item, "vote") and not postponed else None
     return r.DeliberationRecord(
         number=item_number(item), subject=item.subject, heading=item.heading or None,
         matter_code=item.matter_code or None, statement=item.statement or None,
         operative_part=item.operative_part or None,
         rapporteur=refs.get(item.rapporteur_id) if item.rapporteur_id else None,
-        vote=vote, outcome=decide(vote) if vote else None,
+        vote=vote, outcome=r.Outcome.POSTPONED if postponed else (decide(vote) if vote else None),
     )  # fmt: skip
 
 

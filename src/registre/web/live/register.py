@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from django.db import connection
 
-from registre.record import MeetingRecord
-from registre.register import Entry, SqliteStore, append_deliberation
+from registre.record import LifecycleEvent, MeetingRecord
+from registre.register import Entry, SqliteStore, append_deliberation, append_event
 from registre.web.clock import Clock
 from registre.web.core.models import Assembly
 
@@ -39,5 +39,14 @@ def append_to_register(
     store = open_store()
     try:
         return append_deliberation(store, assembly_key(assembly), record, number, clock)  # type: ignore[arg-type]
+    finally:
+        store.close()  # type: ignore[attr-defined]
+
+
+def append_event_to_register(assembly: Assembly, event: LifecycleEvent, clock: Clock) -> Entry:
+    """Enter a lifecycle event (a correction…) into the assembly's chain."""
+    store = open_store()
+    try:
+        return append_event(store, assembly_key(assembly), event, clock)  # type: ignore[arg-type]
     finally:
         store.close()  # type: ignore[attr-defined]

@@ -5,14 +5,23 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.utils import timezone
 
-from registre.record import ChangeKind, VoteChoice, item_attendances, single_deliberation
+from registre.record import (
+    ChangeKind,
+    EventKind,
+    LifecycleEvent,
+    VoteChoice,
+    item_attendances,
+    single_deliberation,
+)
 from registre.rules import Code, Severity, check
 from registre.web.clock import Clock
 from registre.web.core import audit
 from registre.web.core.models import Membership, Role
 from registre.web.core.services import ServiceError, require_role
 from registre.web.live.models import (
+    Correction,
     DeclaredAbsence,
     ItemVote,
     NamedVote,
@@ -23,7 +32,7 @@ from registre.web.live.models import (
     SittingEvent,
 )
 from registre.web.live.record import item_number, references, sitting_record
-from registre.web.live.register import append_to_register
+from registre.web.live.register import append_event_to_register, append_to_register
 from registre.web.meetings.models import AgendaItem, Meeting
 from registre.web.members.models import Member, members_in_office
 
@@ -311,3 +320,42 @@ def apply_declarations(actor: AbstractBaseUser, clock: Clock, sitting: Sitting) 
             except ServiceError as exc:
                 problems.append(str(exc))
     return problems
+
+
+@transaction.atomic
+def postpone_item(
+    actor: AbstractBaseUser, clock: Clock, sitting: Sitting, item: AgendaItem
+) -> ItemVote:
+    """Postpone an item (without quorum, or by decision): it is closed without a vote
+    and its draft stays to be put on a later agenda (L2121-17)."""
+    require_role(actor, sitting.meeting.collectivity, CLERKS)
+    if _closed(item):
+        raise ServiceError("Ce point est déjà clos.")
+    vote, _ = ItemVote.objects.update_or_create(item=item, defaults={
+        "outcome": "postponed", "closed_at": clock(), "unanimous": False, "votes_for": None,
+        "against": None, "abstention": None, "not_voting": None,
+    })  # fmt: skip
+    _touch(actor, clock, sitting, "sitting.postpone", vote, f"Point {item.position} reporté")
+    return vote
+
+
+def correct_item(
+    actor: AbstractBaseUser, clock: Clock, sitting: Sitting, item: AgendaItem, reason: str
+) -> Correction:
+    """Rectify a closed item: a `corrected` event in the register, with its reason,
+    shown beside the original entry, which is never changed."""
+    require_role(actor, sitting.meeting.collectivity, CLERKS)
+    vote = ItemVote.objects.filter(item=item, register_sequence__isnull=False).first()
+    if vote is None:
+        raise ServiceError("Seul un point inscrit au registre se rectifie.")
+    if not reason.strip():
+        raise ServiceError("Dites ce que la rectification corrige.")
+    event = LifecycleEvent(kind=EventKind.CORRECTED, on=timezone.localdate(clock()),
+                           deliberation=item_number(item), reason=reason.strip())  # fmt: skip
+    entry = append_event_to_register(sitting.meeting.assembly, event, clock)
+    with transaction.atomic():
+        correction = Correction.objects.create(vote=vote, reason=reason.strip(), at=clock(),
+                                               register_sequence=entry.sequence)  # fmt: skip
+        _touch(actor, clock, sitting, "sitting.correct", correction,
+               f"Rectification du point {item.position} : {reason[:200]}")  # fmt: skip
+    return correction
