@@ -233,6 +233,11 @@ def test_a_meeting_of_seven_items_frozen_as_the_law_says() -> None:
                 president_vote="for") == "adopted"  # fmt: skip  # casting vote (L2121-20)
     assert vote(items[4], for_=3, against=3, abstention=1, not_voting=0, president_vote="for",
                 mode="secret") == "rejected"  # fmt: skip  # no casting vote in secret
+    services.set_state(clerk, CLOCK, sitting, in_camera=True)  # registered like any other
+    assert (
+        vote(items[6], unanimous=True, for_=6, against=0, abstention=0, not_voting=0) == "adopted"
+    )
+    services.set_state(clerk, CLOCK, sitting, in_camera=False)
     for member in m[1:5]:
         services.record_event(clerk, CLOCK, sitting, ChangeKind.DEPARTURE, member, items[5])
     with pytest.raises(ServiceError, match="L2121-17"):  # 2 present of 7: no quorum
@@ -245,9 +250,10 @@ def test_a_meeting_of_seven_items_frozen_as_the_law_says() -> None:
         entries = list(store.entries(assembly_key(meeting.assembly)))  # type: ignore[attr-defined]
     finally:
         store.close()  # type: ignore[attr-defined]
-    assert [e.kind.value for e in entries] == ["deliberation"] * 5 + ["event"]
-    assert correction.register_sequence == 6 and verify(entries).ok
-    for entry in entries[:5]:  # each frozen record is lawful on its own
+    assert [e.kind.value for e in entries] == ["deliberation"] * 6 + ["event"]
+    assert correction.register_sequence == 7 and verify(entries).ok
+    assert loads(entries[5].payload.decode("utf-8")).deliberations[0].in_camera is True
+    for entry in entries[:6]:  # each frozen record is lawful on its own
         frozen = loads(entry.payload.decode("utf-8"))
         assert not [f for f in check(frozen) if f.severity is Severity.ERROR], entry.sequence
     third = loads(entries[2].payload.decode("utf-8"))

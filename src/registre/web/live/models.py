@@ -93,6 +93,7 @@ class ItemVote(models.Model):
         max_length=20, choices=[(c.value, c.value) for c in VoteChoice], blank=True
     )
     outcome = models.CharField(max_length=20, blank=True)
+    in_camera = models.BooleanField(default=False)  # voted while the sitting was closed
     closed_at = models.DateTimeField(null=True)
     register_sequence = models.PositiveIntegerField(null=True)
 

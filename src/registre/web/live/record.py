@@ -103,6 +103,7 @@ def _deliberation(item: AgendaItem, refs: dict[int, r.MemberId]) -> r.Deliberati
         operative_part=item.operative_part or None,
         rapporteur=refs.get(item.rapporteur_id) if item.rapporteur_id else None,
         vote=vote, outcome=r.Outcome.POSTPONED if postponed else (decide(vote) if vote else None),
+        in_camera=True if hasattr(item, "vote") and item.vote.in_camera else None,
     )  # fmt: skip
 
 

@@ -160,7 +160,7 @@ def record_vote(
             "Ce point est clos : une correction passe par une écriture rectificative."
         )
     vote, _ = ItemVote.objects.update_or_create(item=item, defaults={
-        "unanimous": unanimous, "votes_for": for_, "against": against, "abstention": abstention,
+        "in_camera": sitting.in_camera, "unanimous": unanimous, "votes_for": for_, "against": against, "abstention": abstention,
         "not_voting": not_voting, "president_vote": president_vote, "mode": mode,
     })  # fmt: skip
     item.vote = vote
