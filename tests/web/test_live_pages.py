@@ -82,7 +82,7 @@ def test_in_camera_the_public_screen_shows_only_that_fact() -> None:
     _act(client, base, action="state", in_camera="1")
     public = html.unescape(Client().get(f"/public/seances/{meeting.pk}/").content.decode())
     assert "huis clos" in public and "Budget primitif" not in public and "Présents" not in public
-    _act(client, base, action="state")
+    _act(client, base, action="state", in_camera="0")
     public = html.unescape(Client().get(f"/public/seances/{meeting.pk}/").content.decode())
     assert "Budget primitif" in public and "huis clos" not in public
 
@@ -129,3 +129,24 @@ def test_one_action_produces_the_meetings_documents_after_it() -> None:
         extract = archive.read(names[0] if names[0].startswith("extrait") else names[1])
     text = "".join(p.get_textpage().get_text_range() for p in pdfium.PdfDocument(extract))
     assert "Budget primitif" in text and "unanimité" in text.lower()
+
+
+def test_two_changes_read_at_the_same_version_both_move_it_on() -> None:
+    """Screens showing a version see every later change, even two made at once."""
+    from webfactories import CLOCK  # noqa: PLC0415
+
+    from registre.web.live import services  # noqa: PLC0415
+    from registre.web.live.models import Presence, Sitting  # noqa: PLC0415
+
+    client, meeting, _, members, base = _setup()
+    first, second = Sitting.objects.get(meeting=meeting), Sitting.objects.get(meeting=meeting)
+    clerk = meeting.collectivity.memberships.get().user
+    services.call_roll(clerk, CLOCK, first, members[0], Presence.PRESENT)
+    seen = Sitting.objects.get(meeting=meeting).version
+    services.call_roll(clerk, CLOCK, second, members[1], Presence.PRESENT)  # read before
+    assert client.get(base + f"etat/?v={seen}").status_code == 200
+    # a stale screen's suspension leaves the sitting closed to the public
+    services.set_state(clerk, CLOCK, first, in_camera=True)
+    _act(client, base, action="state", suspended="1")
+    sitting = Sitting.objects.get(meeting=meeting)
+    assert sitting.in_camera and sitting.suspended

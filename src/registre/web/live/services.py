@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from registre.record import (
@@ -44,8 +45,9 @@ BLOCKING = {Code.QUORUM_NOT_REACHED, Code.TALLY_EXCEEDS_VOTERS, Code.PROXY_HOLDE
 
 def _touch(actor: AbstractBaseUser, clock: Clock, sitting: Sitting, action: str, target: object,
            summary: str) -> None:  # fmt: skip
-    Sitting.objects.filter(pk=sitting.pk).update(version=sitting.version + 1)
-    sitting.version += 1
+    # counted in the database: two clerks acting at once both move it on
+    Sitting.objects.filter(pk=sitting.pk).update(version=F("version") + 1)
+    sitting.version = Sitting.objects.values_list("version", flat=True).get(pk=sitting.pk)
     audit.record(actor, clock, sitting.meeting.collectivity, action, target, summary,
                  after=audit.snapshot(target))  # fmt: skip
 

@@ -181,8 +181,9 @@ def _act(request: HttpRequest, meeting: Meeting) -> None:
         for problem in services.apply_declarations(user, clock, sitting):
             messages.warning(request, problem)
     elif action == "state":
-        services.set_state(user, clock, sitting, in_camera=data.get("in_camera") == "1",
-                           suspended=data.get("suspended") == "1")  # fmt: skip
+        # one flag a button: a clerk's stale screen never lifts the other one
+        flags = {name: data[name] == "1" for name in ("in_camera", "suspended") if name in data}
+        services.set_state(user, clock, sitting, **flags)
 
 
 def _vote(request: HttpRequest, sitting: Sitting, item: AgendaItem) -> None:
