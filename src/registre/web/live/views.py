@@ -65,14 +65,17 @@ def _state(sitting: Sitting | None, meeting: Meeting) -> dict[str, object]:
     if sitting is None:
         return {"sitting": None, "meeting": meeting, "version": 0}
     answers = {c.member_id: c.status for c in sitting.roll.all()}
+    proxies = list(sitting.proxies.select_related("giver", "holder"))
+    holders = {p.giver_id: p.holder.full_name for p in proxies}
     mandates = members_in_office(meeting.assembly, meeting.date)
     votes = ItemVote.objects.filter(item__meeting=meeting).select_related("item")
     closed = [v for v in votes if v.closed_at]
     return {
         "sitting": sitting, "meeting": meeting, "version": sitting.version,
-        "roll": [(m.member, answers.get(m.member_id, "")) for m in mandates],
+        "roll": [(m.member, answers.get(m.member_id, ""), holders.get(m.member_id))
+                 for m in mandates],
         "counts": {s: sum(1 for v in answers.values() if v == s) for s in Presence.values},
-        "proxies": sitting.proxies.select_related("giver", "holder"),
+        "proxies": proxies,
         "quorum": _quorum(sitting),
         "current_vote": next((v for v in votes if v.item_id == sitting.current_item_id), None),
         "closed": [(v, OUTCOMES.get(v.outcome, v.outcome)) for v in closed],
