@@ -55,6 +55,7 @@ bench: install
 	$(BIN)/python benchmarks/render.py
 	$(BIN)/python benchmarks/register.py
 	$(BIN)/python benchmarks/web.py
+	$(BIN)/python benchmarks/live.py
 
 ## Regenerate docs/record.schema.json and docs/read.schema.json after a change of the
 ## record or of the output of `registre read`.
