@@ -10,7 +10,6 @@ import unicodedata
 from registre import record as r
 from registre.rules import decide
 from registre.web.live.models import ItemVote, Presence, Sitting
-from registre.web.meetings.convocations import meeting_record
 from registre.web.meetings.models import AgendaItem
 from registre.web.members.models import Member, members_in_office
 
@@ -49,7 +48,7 @@ def sitting_record(sitting: Sitting, closing: AgendaItem | None = None) -> r.Mee
     """The record of the meeting so far: the closed items, and `closing` (the item
     being closed) with its recorded vote and computed outcome."""
     meeting = sitting.meeting
-    base = meeting_record(meeting, None)
+    collectivity, assembly = meeting.collectivity, meeting.assembly
     mandates = members_in_office(meeting.assembly, meeting.date)
     refs = references([m.member for m in mandates])
     roster = tuple(
@@ -62,7 +61,9 @@ def sitting_record(sitting: Sitting, closing: AgendaItem | None = None) -> r.Mee
                .select_related("item", "item__meeting")]  # fmt: skip
     items = sorted({*decided, *([closing] if closing else [])}, key=lambda i: i.position or 0)
     return r.MeetingRecord(
-        collectivity=base.collectivity, assembly=base.assembly,
+        collectivity=r.Collectivity(name=collectivity.name, kind=collectivity.kind_enum,
+                                    siren=collectivity.siren, population=collectivity.population),
+        assembly=r.Assembly(kind=r.AssemblyKind(assembly.kind), name=assembly.name),
         meeting=r.Meeting(
             date=meeting.date, time=meeting.time, place=meeting.place,
             members_in_office=len(roster), members=roster,

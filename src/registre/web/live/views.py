@@ -9,9 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
 from registre.errors import RegistreError
@@ -113,10 +115,20 @@ def console_state(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 
 def _fragment(request: HttpRequest, meeting: Meeting, template: str) -> HttpResponse:
+    """204 while the screen is current; else the fragment, rendered once per version
+    for all screens (it carries no user's data: htmx sends the CSRF token in a
+    header), unless this user has a message waiting."""
     version = Sitting.objects.filter(meeting=meeting).values_list("version", flat=True).first()
     if str(version or 0) == request.GET.get("v"):
         return HttpResponse(status=204)
-    return render(request, template, _state(_sitting(meeting), meeting))
+    if len(messages.get_messages(request)):
+        return render(request, template, _state(_sitting(meeting), meeting))
+    key = f"live:{template}:{meeting.pk}:{version or 0}"
+    page = cache.get(key)
+    if page is None:
+        page = render_to_string(template, _state(_sitting(meeting), meeting), request)
+        cache.set(key, page, 300)
+    return HttpResponse(page)
 
 
 @require_POST
@@ -129,9 +141,8 @@ def console_action(request: HttpRequest, meeting_id: int) -> HttpResponse:
         _act(request, meeting)
     except RegistreError as exc:
         messages.error(request, str(exc))
-    if request.headers.get("HX-Request"):
-        response = render(request, "registre/live/_state.html", _state(_sitting(meeting), meeting))
-        return response
+    if request.headers.get("HX-Request"):  # the new version's fragment, kept for every screen
+        return _fragment(request, meeting, "registre/live/_state.html")
     return redirect("console", cid=meeting.assembly.collectivity_id, meeting_id=meeting.pk)
 
 
