@@ -47,6 +47,13 @@ def item_number(item: AgendaItem) -> str:
 def sitting_record(sitting: Sitting, closing: AgendaItem | None = None) -> r.MeetingRecord:
     """The record of the meeting so far: the closed items, and `closing` (the item
     being closed) with its recorded vote and computed outcome."""
+    return record_and_references(sitting, closing)[0]
+
+
+def record_and_references(
+    sitting: Sitting, closing: AgendaItem | None = None
+) -> tuple[r.MeetingRecord, dict[int, r.MemberId]]:
+    """`sitting_record`, with each member's reference in it (by member id)."""
     meeting = sitting.meeting
     collectivity, assembly = meeting.collectivity, meeting.assembly
     mandates = members_in_office(meeting.assembly, meeting.date)
@@ -60,7 +67,7 @@ def sitting_record(sitting: Sitting, closing: AgendaItem | None = None) -> r.Mee
     decided = [v.item for v in ItemVote.objects.filter(item__meeting=meeting, closed_at__isnull=False)
                .select_related("item", "item__meeting")]  # fmt: skip
     items = sorted({*decided, *([closing] if closing else [])}, key=lambda i: i.position or 0)
-    return r.MeetingRecord(
+    record = r.MeetingRecord(
         collectivity=r.Collectivity(name=collectivity.name, kind=collectivity.kind_enum,
                                     siren=collectivity.siren, population=collectivity.population),
         assembly=r.Assembly(kind=r.AssemblyKind(assembly.kind), name=assembly.name),
@@ -73,6 +80,7 @@ def sitting_record(sitting: Sitting, closing: AgendaItem | None = None) -> r.Mee
         attendance=_opening(sitting, refs),
         deliberations=tuple(_deliberation(item, refs) for item in items),
     )  # fmt: skip
+    return record, refs
 
 
 def _opening(sitting: Sitting, refs: dict[int, r.MemberId]) -> r.Attendance:

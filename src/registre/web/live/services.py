@@ -32,7 +32,7 @@ from registre.web.live.models import (
     Sitting,
     SittingEvent,
 )
-from registre.web.live.record import item_number, references, sitting_record
+from registre.web.live.record import item_number, record_and_references, sitting_record
 from registre.web.live.register import append_event_to_register, append_to_register
 from registre.web.meetings.models import AgendaItem, Meeting
 from registre.web.members.models import Member, members_in_office
@@ -243,9 +243,9 @@ def record_named_votes(
     `exceptions` (by id); a represented member votes with their holder unless listed.
     A withdrawn member may not vote (L2131-11)."""
     require_role(actor, sitting.meeting.collectivity, CLERKS)
-    record = sitting_record(sitting, item)
+    record, refs = record_and_references(sitting, item)
     att = item_attendances(record)[item_number(item)]
-    by_ref = {ref: pk for pk, ref in references(_roster(sitting)).items()}
+    by_ref = {ref: pk for pk, ref in refs.items()}
     withdrawn = {by_ref[ref] for ref in att.withdrawn or ()}
     if voted := withdrawn & set(exceptions):
         names = ", ".join(str(m) for m in Member.objects.filter(pk__in=voted))
@@ -266,11 +266,6 @@ def record_named_votes(
                                             on_behalf_of_id=giver) for pk, c, giver in rows)  # fmt: skip
     _refuse(sitting_record(sitting, item), item_number(item), BLOCKING)
     return vote
-
-
-def _roster(sitting: Sitting) -> list[Member]:
-    meeting = sitting.meeting
-    return [m.member for m in members_in_office(meeting.assembly, meeting.date)]
 
 
 @transaction.atomic
