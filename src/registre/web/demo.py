@@ -11,13 +11,13 @@ from importlib.resources import files
 
 from django.db import transaction
 
-from registre.record import Civility, MeetingRecord, loads
+from registre.record import MeetingRecord, loads
 from registre.web.clock import Clock
 from registre.web.core.models import Role
 from registre.web.core.services import create_collectivity, grant_role
 from registre.web.meetings import services as meetings
 from registre.web.meetings.models import Meeting
-from registre.web.members.models import Mandate
+from registre.web.members.models import STORED_CIVILITY, Mandate
 from registre.web.members.services import NewMember, add_member
 
 DEMO_FILE = "dijon-2023-11-23.json"
@@ -26,7 +26,6 @@ CLERK = "greffe"
 # the demo seats the members from the 2020 installation and sits at 18:00.
 MANDATES_FROM = dt.date(2020, 7, 15)
 MEETING_TIME = dt.time(18, 0)
-_CIVILITY = {Civility.MADAME: "Mme", Civility.MONSIEUR: "M."}
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +60,7 @@ def load_demo(clock: Clock) -> Demo:
     mandates = {
         m.id: add_member(clerk, clock, assembly, NewMember(
             first_name=m.first_name or "", last_name=m.last_name,
-            civility=_CIVILITY.get(m.civility, "") if m.civility else "",
+            civility=STORED_CIVILITY.get(m.civility, "") if m.civility else "",
             birth_date=m.birth_date, start=m.mandate_start or MANDATES_FROM,
         ))
         for m in record.meeting.members

@@ -11,9 +11,7 @@ from registre import record as r
 from registre.rules import decide
 from registre.web.live.models import ItemVote, Presence, Sitting
 from registre.web.meetings.models import AgendaItem
-from registre.web.members.models import Member, members_in_office
-
-_CIVILITY = {"Mme": r.Civility.MADAME, "M.": r.Civility.MONSIEUR}
+from registre.web.members.models import RECORD_CIVILITY, Member, members_in_office
 
 
 def slug(text: str) -> str:
@@ -60,7 +58,7 @@ def record_and_references(
     refs = references([m.member for m in mandates])
     roster = tuple(
         r.Member(id=refs[m.member_id], last_name=m.member.last_name.upper(),
-                 first_name=m.member.first_name, civility=_CIVILITY.get(m.member.civility),
+                 first_name=m.member.first_name, civility=RECORD_CIVILITY.get(m.member.civility),
                  birth_date=m.member.birth_date)
         for m in mandates
     )  # fmt: skip

@@ -21,7 +21,7 @@ from registre.web.core import audit
 from registre.web.core.models import Role
 from registre.web.core.services import ServiceError, require_role
 from registre.web.meetings.models import Convocation, Meeting, RecipientKind
-from registre.web.members.models import Member, members_in_office
+from registre.web.members.models import RECORD_CIVILITY, Member, members_in_office
 
 SYNTHESIS_FROM = 3500  # inhabitants: the note of synthesis (L2121-12)
 
@@ -35,14 +35,11 @@ class Timing:
     late: bool
 
 
-_CIVILITY = {"Mme": r.Civility.MADAME, "M.": r.Civility.MONSIEUR}
-
-
 def _member(member: Member, mandate_start: dt.date | None = None) -> r.Member:
     return r.Member(
         id=r.MemberId(f"m{member.pk}"), last_name=member.last_name.upper(),
         first_name=member.first_name,
-        civility=_CIVILITY.get(member.civility),
+        civility=RECORD_CIVILITY.get(member.civility),
         birth_date=member.birth_date, mandate_start=mandate_start,
     )  # fmt: skip
 

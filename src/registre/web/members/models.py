@@ -8,6 +8,7 @@ import datetime as dt
 from django.db import models
 from django.db.models import Q, QuerySet
 
+from registre.record import Civility as RecordCivility
 from registre.web.core.models import Assembly, Collectivity
 
 
@@ -16,6 +17,13 @@ class Civility(models.TextChoices):
 
     MADAME = "Mme", "Madame"
     MONSIEUR = "M.", "Monsieur"
+
+
+# the record's civility for each stored one: one mapping for every place a member
+# becomes part of a record (convocations, the live meeting, the demo)
+RECORD_CIVILITY = {"Mme": RecordCivility.MADAME,
+                   "M.": RecordCivility.MONSIEUR}  # fmt: skip
+STORED_CIVILITY = {record: stored for stored, record in RECORD_CIVILITY.items()}
 
 
 class Member(models.Model):
