@@ -3,6 +3,8 @@ what the law does not allow is refused at once, with its article."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import F
@@ -16,7 +18,10 @@ from registre.record import (
     item_attendances,
     single_deliberation,
 )
-from registre.rules import Code, Severity, check
+from registre.record import (
+    NamedVote as NamedVoteRecord,
+)
+from registre.rules import Code, Severity, check, decide
 from registre.web.clock import Clock
 from registre.web.core import audit
 from registre.web.core.models import Membership, Role
@@ -33,6 +38,7 @@ from registre.web.live.models import (
     SittingEvent,
 )
 from registre.web.live.record import item_number, record_and_references, sitting_record
+from registre.web.live.record import record_vote as record_vote_value
 from registre.web.live.register import append_event_to_register, append_to_register
 from registre.web.meetings.models import AgendaItem, Meeting
 from registre.web.members.models import Member, members_in_office
@@ -264,7 +270,17 @@ def record_named_votes(
     vote.named.all().delete()
     NamedVote.objects.bulk_create(NamedVote(vote=vote, member_id=pk, choice=c.value,
                                             on_behalf_of_id=giver) for pk, c, giver in rows)  # fmt: skip
-    _refuse(sitting_record(sitting, item), item_number(item), BLOCKING)
+    # the record read above, with this vote: no second reading of the whole meeting
+    refs_of = {pk: ref for ref, pk in by_ref.items()}
+    named = tuple(NamedVoteRecord(member=refs_of[pk], choice=c,
+                                  on_behalf_of=refs_of[giver] if giver else None)
+                  for pk, c, giver in rows)  # fmt: skip
+    number = item_number(item)
+    counted = replace(record_vote_value(vote, refs), named_votes=named)
+    voted_record = replace(record, deliberations=tuple(
+        replace(d, vote=counted, outcome=decide(counted)) if d.number == number else d
+        for d in record.deliberations))  # fmt: skip
+    _refuse(voted_record, number, BLOCKING)
     return vote
 
 
