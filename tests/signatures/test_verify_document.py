@@ -41,6 +41,13 @@ def setup(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
     return signed, root, folder / "registre.sqlite"
 
 
+def _one_byte_changed(signed: Path) -> bytes:
+    """The signed extract with its item number changed by one byte (0002 -> 0003)."""
+    data = signed.read_bytes()
+    index = data.index(b"2023_0002")
+    return data[:index] + b"2023_0003" + data[index + 9 :]
+
+
 def test_signed_extract_of_an_entry_verifies(
     setup: tuple[Path, Path, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -54,10 +61,8 @@ def test_changed_byte_unknown_root_or_foreign_register_fail(
     setup: tuple[Path, Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     signed, root, _ = setup
-    data = signed.read_bytes()
-    index = data.index(b"2023_0002")
     tampered = tmp_path / "modifie.pdf"
-    tampered.write_bytes(data[:index] + b"2023_0003" + data[index + 9 :])
+    tampered.write_bytes(_one_byte_changed(signed))
     assert cli.main(["verify", str(tampered), "--trust", str(root)]) == 1
     assert "ÉCHEC" in capsys.readouterr().out
     other = tmp_path / "autre.pem"
@@ -81,9 +86,7 @@ def test_verify_register_with_its_documents_checks_each_signed_pdf(
     assert cli.main(argv) == 0
     out = capsys.readouterr().out
     assert "Registre intègre : 3 écritures" in out and "1 conforme(s), 0 NON" in out
-    data = signed.read_bytes()
-    index = data.index(b"2023_0002")
-    (folder / "extrait-modifie.pdf").write_bytes(data[:index] + b"2023_0003" + data[index + 9 :])
+    (folder / "extrait-modifie.pdf").write_bytes(_one_byte_changed(signed))
     assert cli.main(argv) == 1
     out = capsys.readouterr().out
     assert "extrait-modifie.pdf" in out and "1 conforme(s), 1 NON conforme(s)" in out

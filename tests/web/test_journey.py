@@ -18,7 +18,6 @@ from typing import Any
 
 import browser
 import pytest
-from django.db import connections
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 from smtp import Mailbox
@@ -64,26 +63,14 @@ class Journey:
 
 
 @pytest.fixture
-def clerk_page(live_server: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
+def clerk_page(chromium: tuple[Any, str]) -> Any:
     """An EPCI of 50,000 inhabitants, its clerk, and a Chromium page on the live server."""
-    # Playwright's sync API runs an asyncio loop in the test thread, and Django's ORM
-    # refuses to run inside one otherwise. Set for these tests only, not at import:
-    # the variable would leak into the whole run and its subprocesses (`check
-    # --deploy` in test_settings.py rejects it).
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     collectivity = make_collectivity("Agglomération du Val d’Yère",
                                      CollectivityKind.COMMUNAUTE_D_AGGLOMERATION, 50_000)  # fmt: skip
     clerk = make_user(collectivity, Role.CLERK)
-    with browser.open_browser() as chromium:
-        page = browser.new_page(chromium, live_server.url)
-        page.set_default_timeout(20_000)  # a convocation is a Typst PDF: a few seconds
-        try:
-            yield Journey(page), collectivity, clerk
-        finally:
-            # Inside a running loop, asgiref keys Django's connections by context: the
-            # test's ORM calls got a connection of their own, which nothing else closes
-            # (PostgreSQL would then refuse to drop the test base at the end of the run).
-            connections.close_all()
+    page = browser.new_page(*chromium)
+    page.set_default_timeout(20_000)  # a convocation is a Typst PDF: a few seconds
+    return Journey(page), collectivity, clerk
 
 
 def _message(page: Page, kind: str) -> Any:

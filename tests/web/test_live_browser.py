@@ -11,13 +11,11 @@ public would see (3 s for the public screen, 2.5 s between two clerks).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import browser
 import pytest
-from django.db import connections
 from playwright.sync_api import Browser, Locator, Page, expect
 from webfactories import (
     PASSWORD,
@@ -60,19 +58,6 @@ class Town:
     @property
     def public(self) -> str:
         return f"/public/seances/{self.meeting_id}/"
-
-
-@pytest.fixture
-def chromium(live_server: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Browser, str]]:
-    """Chromium and the live server's address."""
-    # Playwright's sync API runs an asyncio loop in the test thread; Django's ORM
-    # refuses to run inside one otherwise (set here only: see test_journey.py).
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with browser.open_browser() as chromium:
-        try:
-            yield chromium, live_server.url
-        finally:
-            connections.close_all()  # the loop's own connections (PostgreSQL's DROP)
 
 
 def _town() -> Town:

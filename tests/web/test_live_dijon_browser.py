@@ -11,12 +11,9 @@ two answers are ever in flight at once.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from typing import Any
 
 import browser
 import pytest
-from django.db import connections
 from playwright.sync_api import Browser, Locator, Page, expect
 from webfactories import CLOCK
 
@@ -36,19 +33,6 @@ pytestmark = [
 ]
 
 ANSWERS = {"present": "présent", "absent": "absent", "excused": "excusé"}
-
-
-@pytest.fixture
-def chromium(live_server: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Browser, str]]:
-    """Chromium and the live server's address."""
-    # Playwright's sync API runs an asyncio loop in the test thread; Django's ORM
-    # refuses to run inside one otherwise (set here only: see test_journey.py).
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with browser.open_browser() as chromium:
-        try:
-            yield chromium, live_server.url
-        finally:
-            connections.close_all()  # the loop's own connections (PostgreSQL's DROP)
 
 
 def _answer(page: Page, name: str) -> Locator:
