@@ -21,11 +21,9 @@ import argparse
 import contextlib
 import http.client
 import http.cookiejar
-import json
 import os
 import random
 import re
-import subprocess
 import sys
 import tempfile
 import threading
@@ -40,12 +38,14 @@ from registre.cli_web import free_port
 from web import (
     SLOW_MS,
     cpu_seconds,
+    load_data,
     pressure,
     report_log,
     report_slow,
     server_env,
+    session,
+    start_server,
     stop_server,
-    wait_for,
 )
 
 MEMBERS = 150
@@ -59,7 +59,6 @@ WORKERS = 2  # `registre serve --workers`
 PERIODS = (1.0, 0.5)  # the poll period; the second only when the first misses the objective
 VERSION = re.compile(rb'data-version="(\d+)"')
 REFUSAL = re.compile(rb'class="message error">([^<]*)<')
-TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 SETUP = """
 import datetime as dt, json, os, secrets, django
@@ -214,30 +213,6 @@ def quantile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("inf")
 
 
-def load_data(env: dict[str, str]) -> dict[str, object]:
-    """Migrate and create the sitting in a subprocess; what it created."""
-    code = f"MEMBERS, CLERKS = {MEMBERS}, {CLERKS!r}\n{SETUP}"
-    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
-                          text=True, check=False)  # fmt: skip
-    if done.returncode != 0:
-        raise SystemExit(f"préparation de la séance impossible :\n{done.stderr}")
-    return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
-
-
-def start_server(env: dict[str, str], port: int, log: Path) -> subprocess.Popen[bytes]:
-    """`registre serve` on `port` (both cores); returns once it answers."""
-    command = [sys.executable, "-m", "registre.cli", "serve", "--port", str(port),
-               "--workers", str(WORKERS)]  # fmt: skip
-    with log.open("wb") as out:
-        process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
-    try:
-        wait_for(process, port, log)
-    except BaseException:  # Ctrl+C included: the server does not outlive the run
-        stop_server(process)
-        raise
-    return process
-
-
 def send(
     port: int, method: str, path: str, cookie: str = "", body: bytes | None = None
 ) -> tuple[int, bytes]:
@@ -254,34 +229,9 @@ def send(
         connection.close()
 
 
-def log_in(port: int, username: str, password: str, console: str) -> Session:
-    """Log in over HTTP; the session and CSRF cookies, and the console's form token."""
-    jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    base = f"http://127.0.0.1:{port}"
-    login = opener.open(f"{base}/connexion/", timeout=30)
-    form = {"csrfmiddlewaretoken": _token(login.read().decode("utf-8")),
-            "username": username, "password": password}  # fmt: skip
-    request = urllib.request.Request(login.url, data=urllib.parse.urlencode(form).encode(),
-                                     headers={"Referer": login.url})  # fmt: skip
-    opener.open(request, timeout=30).read()
-    token = _token(opener.open(base + console, timeout=30).read().decode("utf-8"))
-    cookies = {c.name: c.value for c in jar}
-    if "sessionid" not in cookies or "csrftoken" not in cookies:
-        raise SystemExit(f"connexion de {username} impossible (cookies : {sorted(cookies)})")
-    return Session("; ".join(f"{k}={v}" for k, v in cookies.items()), token)
-
-
-def _token(page: str) -> str:
-    found = TOKEN.search(page)
-    if found is None:
-        raise SystemExit("jeton CSRF introuvable dans la page")
-    return found[1]
-
-
 def connect(port: int, pid: int, data: dict[str, object]) -> Site:
     console = f"/c/{data['cid']}/seances/{data['meeting']}/console/"
-    sessions = tuple(log_in(port, name, str(data["password"]), console)
+    sessions = tuple(Session(*session(port, name, str(data["password"]), console))
                      for name in data["clerks"])  # type: ignore[attr-defined]  # fmt: skip
     return Site(port, pid, console, f"/public/seances/{data['meeting']}/",
                 tuple(data["members"]), sessions)  # type: ignore[arg-type]  # fmt: skip
@@ -467,11 +417,13 @@ def measure(database: str, url: str | None, plan: Plan, pg: int | None) -> list[
     outcomes: list[Outcome] = []
     with tempfile.TemporaryDirectory(prefix="registre-live-bench-") as tmp:
         env = server_env(Path(tmp), url)
-        data = load_data(env)
+        data = load_data(
+            env, f"MEMBERS, CLERKS = {MEMBERS}, {CLERKS!r}\n{SETUP}", "préparation de la séance"
+        )
         print(f"{database} :", flush=True)
         for period in plan.periods:
             port, log = free_port(), Path(tmp) / f"serveur-{period:g}.log"
-            server = start_server(env, port, log)
+            server = start_server(env, port, log, WORKERS)
             try:
                 site = connect(port, server.pid, data)
                 outcomes.append(run(site, database, period, plan, pg))

@@ -116,23 +116,28 @@ def server_env(folder: Path, url: str | None) -> dict[str, str]:
     return {**env, "DATABASE_URL": url} if url else env
 
 
-def load_data(env: dict[str, str]) -> dict[str, object]:
-    """Migrate and load the demo in a subprocess; what it created."""
-    done = subprocess.run([sys.executable, "-c", SETUP], env=env, capture_output=True,
+def load_data(
+    env: dict[str, str], code: str = SETUP, what: str = "chargement de la démonstration"
+) -> dict[str, object]:
+    """Run `code` (migrate and create the data) in a subprocess; the JSON it printed last."""
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
                           text=True, check=False)  # fmt: skip
     if done.returncode != 0:
-        raise SystemExit(f"chargement de la démonstration impossible :\n{done.stderr}")
+        raise SystemExit(f"{what} impossible :\n{done.stderr}")
     return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
 
-def start_server(env: dict[str, str], port: int, log: Path) -> subprocess.Popen[bytes]:
-    """`registre serve` on `port`, pinned to the server's core; returns once it answers."""
+def start_server(
+    env: dict[str, str], port: int, log: Path, workers: int
+) -> subprocess.Popen[bytes]:
+    """`registre serve --workers N` on `port`, one process pinned to the server's core;
+    returns once it answers."""
     command = [sys.executable, "-m", "registre.cli", "serve", "--port", str(port),
-               "--workers", str(SERVER_PROCESSES[0])]  # fmt: skip
+               "--workers", str(workers)]  # fmt: skip
     with log.open("wb") as out:
         process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
     try:
-        if CAN_PIN and SERVER_PROCESSES[0] == 1:  # before it imports Django, long before it serves
+        if CAN_PIN and workers == 1:  # before it imports Django, long before it serves
             os.sched_setaffinity(process.pid, {SERVER_CORE})
         wait_for(process, port, log)
     except BaseException:  # Ctrl+C included: the server does not outlive the run
@@ -162,26 +167,30 @@ def stop_server(process: subprocess.Popen[bytes]) -> None:
         process.kill()
 
 
-def log_in(port: int, pid: int, data: dict[str, object]) -> Target:
-    """Log in as the clerk once; the session and CSRF cookies and token every request reuses."""
+def session(port: int, username: str, password: str, page: str) -> tuple[str, str]:
+    """Log in over HTTP; the session and CSRF cookies, and the form token of `page`."""
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     base = f"http://127.0.0.1:{port}"
     login = opener.open(f"{base}/connexion/", timeout=30)
-    token = _token(login.read().decode("utf-8"))
-    form = {"csrfmiddlewaretoken": token, "username": data["username"],
-            "password": data["password"]}  # fmt: skip
+    form = {"csrfmiddlewaretoken": _token(login.read().decode("utf-8")),
+            "username": username, "password": password}  # fmt: skip
     request = urllib.request.Request(login.url, data=urllib.parse.urlencode(form).encode(),
                                      headers={"Referer": login.url})  # fmt: skip
     opener.open(request, timeout=30).read()
-    edit = f"/c/{data['cid']}/projets/{data['item']}/modifier/"
-    token = _token(opener.open(base + edit, timeout=30).read().decode("utf-8"))
+    token = _token(opener.open(base + page, timeout=30).read().decode("utf-8"))
     cookies = {c.name: c.value for c in jar}
     if "sessionid" not in cookies or "csrftoken" not in cookies:
-        raise SystemExit(f"connexion du greffe impossible (cookies : {sorted(cookies)})")
+        raise SystemExit(f"connexion de {username} impossible (cookies : {sorted(cookies)})")
+    return "; ".join(f"{k}={v}" for k, v in cookies.items()), token
+
+
+def log_in(port: int, pid: int, data: dict[str, object]) -> Target:
+    """Log in as the clerk once; the session and CSRF cookies and token every request reuses."""
+    edit = f"/c/{data['cid']}/projets/{data['item']}/modifier/"
+    cookie, token = session(port, str(data["username"]), str(data["password"]), edit)
     fields = {**data["form"], "csrfmiddlewaretoken": token}  # type: ignore[dict-item]
-    return Target(port, pid, f"/c/{data['cid']}/seances/{data['meeting']}/", edit,
-                  "; ".join(f"{k}={v}" for k, v in cookies.items()),
+    return Target(port, pid, f"/c/{data['cid']}/seances/{data['meeting']}/", edit, cookie,
                   urllib.parse.urlencode(fields).encode())  # fmt: skip
 
 
@@ -271,7 +280,7 @@ def measure(database: str, url: str | None, seconds: float) -> list[Result]:
         env = server_env(Path(tmp), url)
         data = load_data(env)
         port, log = free_port(), Path(tmp) / "serveur.log"
-        server = start_server(env, port, log)
+        server = start_server(env, port, log, SERVER_PROCESSES[0])
         try:
             target = log_in(port, server.pid, data)
             pool = ThreadPoolExecutor(WORKERS)

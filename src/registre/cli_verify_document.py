@@ -112,11 +112,10 @@ def _payloads(register: Path) -> dict[bytes, str]:
 
 def _entries(register: Path) -> Iterator[Entry]:
     from registre.cli_verify import open_register  # noqa: PLC0415
-    from registre.register import entry_from_line  # noqa: PLC0415
+    from registre.register import export_entries  # noqa: PLC0415
 
     if register.suffix.lower() in (".jsonl", ".json"):
-        with register.open("rb") as lines:
-            yield from (entry_from_line(line.rstrip(b"\r\n")) for line in lines if line.strip())
+        yield from export_entries(register)
         return
     store = open_register(register)
     try:

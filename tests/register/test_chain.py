@@ -19,6 +19,7 @@ from registre.register import (
     anchor,
     append_event,
     entry_from_line,
+    export_entries,
     export_lines,
     verify,
     verify_export,
@@ -178,6 +179,7 @@ def test_exported_register_verifies_without_the_database(filled: Path, tmp_path:
     result = verify_export(export)
     assert result.ok and result.entries == 1000
     assert [entry_from_line(line) for line in lines[:3]] == list(SqliteStore(filled).entries())[:3]
+    assert list(export_entries(export)) == list(SqliteStore(filled).entries())
     record = json.loads(lines[0])["payload"]  # a re-user reads the record directly
     assert record["deliberations"][0]["number"] == "2023_0001"
 

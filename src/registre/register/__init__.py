@@ -29,7 +29,7 @@ from registre.register.chain import (
     digest_of,
     verify,
 )
-from registre.register.export import entry_from_line, export_lines, verify_export
+from registre.register.export import entry_from_line, export_entries, export_lines, verify_export
 from registre.register.store import SqliteStore, Store
 
 Clock = Callable[[], dt.datetime]
@@ -49,6 +49,7 @@ __all__ = [
     "append_event",
     "deliberation_payload",
     "entry_from_line",
+    "export_entries",
     "export_lines",
     "verify",
     "verify_export",

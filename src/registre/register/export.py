@@ -63,6 +63,15 @@ def entry_from_line(line: bytes) -> Entry:
     )  # fmt: skip
 
 
+def export_entries(path: Path) -> Iterator[Entry]:
+    """The entries of an exported register, in file order (the inverse of
+    `export_lines`; ValueError for a line that is not an entry)."""
+    with path.open("rb") as lines:
+        for line in lines:
+            if line.strip():
+                yield entry_from_line(line.rstrip(b"\r\n"))
+
+
 def verify_export(path: Path, anchors: Iterable[Anchor] = ()) -> Verification:
     """Check an exported register line by line: one SHA-256 a line over slices of the
     mapped file (nothing copied); the header is parsed only where a chain starts, or
