@@ -8,8 +8,8 @@ from datetime import date
 import pytest
 
 from factories import dijon_record, with_vote
-from registre.record import Appointment, Candidate, CandidateVotes, Round, VoteMode
-from registre.rules import Code, Severity, check
+from registre.record import Appointment, Candidate, CandidateVotes, Outcome, Round, Vote, VoteMode
+from registre.rules import Code, Severity, check, decide, elect
 
 A = Candidate(id="a", name="Anne", birth_date=date(1950, 1, 1))
 B = Candidate(id="b", name="Bruno", birth_date=date(1970, 1, 1))
@@ -72,3 +72,33 @@ def test_two_seats_need_the_number_of_ballots() -> None:
     assert _found(replace(two, expressed=84, elected=("a",)), seats=2) == ERR
     assert _found(replace(two, expressed=110), seats=2) == ERR  # b has 50 of 110: no majority
     assert _found(two, seats=2) == {(Code.OUTCOME_INCONSISTENT, Severity.INFO)}
+
+
+@pytest.mark.parametrize(
+    ("number", "votes", "expected"),
+    [
+        (1, {"a": 10, "b": 9}, {"a"}),  # 10 > 19 / 2
+        (1, {"a": 9, "b": 9, "c": 1}, set()),  # nobody has the absolute majority
+        (2, {"a": 10, "b": 10}, set()),  # 10 is not more than half of 20
+        (3, {"a": 9, "b": 9, "c": 1}, {"a"}),  # relative, tie: the eldest (1950)
+        (3, {"b": 9, "c": 3}, {"b"}),
+    ],
+)
+def test_elect_computes_who_each_round_elects(
+    number: int, votes: dict[str, int], expected: set[str]
+) -> None:
+    elected, undecided = elect(_round(number, votes, ()), 1, (A, B, C))
+    assert (elected, undecided) == (expected, False)
+
+
+def test_elect_says_when_a_tie_cannot_be_decided_by_age() -> None:
+    # Chloé's birth date is unknown: a tie with her cannot be settled by age
+    _, undecided = elect(_round(3, {"a": 4, "c": 4}, ()), 1, (A, B, C))
+    assert undecided
+
+
+def test_an_appointment_is_adopted_once_its_seats_are_filled() -> None:
+    filled = Appointment(seats=1, candidates=(A, B), rounds=(_round(1, {"a": 3}, ("a",)),))
+    empty = Appointment(seats=2, candidates=(A, B), rounds=(_round(1, {"a": 3}, ("a",)),))
+    assert decide(Vote(mode=VoteMode.SECRET, appointment=filled)) is Outcome.ADOPTED
+    assert decide(Vote(mode=VoteMode.SECRET, appointment=empty)) is Outcome.REJECTED

@@ -11,6 +11,7 @@ from datetime import date
 
 from registre.record import LifecycleEvent, MeetingRecord, item_attendances
 from registre.rules import appointment, attendance, formalities, lifecycle, proxies, vote
+from registre.rules.appointment import elect
 from registre.rules.catalogue import BY_CODE, CATALOGUE, RuleInfo
 from registre.rules.context import ItemContext, MeetingContext
 from registre.rules.decision import decide
@@ -28,6 +29,7 @@ __all__ = [
     "check",
     "convocation_deadline",
     "decide",
+    "elect",
 ]
 
 

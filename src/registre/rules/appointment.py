@@ -15,6 +15,7 @@ E, I = Severity.ERROR, Severity.INFO
 def check_appointment(ctx: ItemContext, appointment: Appointment) -> Iterator[Finding]:
     """OUTCOME_INCONSISTENT for each round of an appointment."""
     candidates = {c.id: c for c in appointment.candidates}
+    already: set[str] = set()  # a later round fills only the seats left
     for index, round_ in enumerate(appointment.rounds):
         where = f"/vote/appointment/rounds/{index}"
         if round_.number > 3:
@@ -33,7 +34,9 @@ def check_appointment(ctx: ItemContext, appointment: Appointment) -> Iterator[Fi
                 where,
             )
             continue
-        expected, undecided = _expected(round_, appointment.seats, candidates)
+        left = max(appointment.seats - len(already), 0)
+        already |= set(round_.elected)
+        expected, undecided = _expected(round_, left, candidates)
         if undecided:
             yield ctx.find(
                 Code.OUTCOME_INCONSISTENT,
@@ -48,6 +51,14 @@ def check_appointment(ctx: ItemContext, appointment: Appointment) -> Iterator[Fi
                 _message(round_, expected, candidates),
                 f"{where}/elected",
             )
+
+
+def elect(round_: Round, seats: int, candidates: tuple[Candidate, ...]) -> tuple[set[str], bool]:
+    """Who this round elects (candidate ids), computed, never typed: an absolute
+    majority of the votes expressed at rounds 1 and 2, a relative majority at round 3,
+    the eldest winning a tie (L2121-21); and whether a tie between candidates of
+    unknown or equal birth dates left a seat undecided."""
+    return _expected(round_, seats, {c.id: c for c in candidates})
 
 
 def _expected(round_: Round, seats: int, candidates: dict[str, Candidate]) -> tuple[set[str], bool]:

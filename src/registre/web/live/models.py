@@ -54,10 +54,27 @@ class OpeningProxy(models.Model):
     giver = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
     holder = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
     document = models.FileField(upload_to="pouvoirs/%Y/", blank=True)
+    given_on = models.DateField(null=True, blank=True)
+    # the dates of the meetings the written proxy covers (three at most, L2121-20),
+    # ISO strings: a later sitting finds its standing proxies here
+    covers = models.JSONField(default=list, blank=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["sitting", "giver"], name="one_proxy_per_giver"),
+        ]
+
+
+class OpeningSubstitute(models.Model):
+    """A substitute sitting for an absent titular, with a deliberative vote (L5211-6)."""
+
+    sitting = models.ForeignKey(Sitting, on_delete=models.CASCADE, related_name="substitutes")
+    titular = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
+    substitute = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["sitting", "titular"], name="one_substitute_per_seat"),
         ]
 
 
@@ -94,6 +111,8 @@ class ItemVote(models.Model):
     )
     outcome = models.CharField(max_length=20, blank=True)
     in_camera = models.BooleanField(default=False)  # voted while the sitting was closed
+    postponement = models.CharField(max_length=20, blank=True, choices=[
+        ("quorum", "faute de quorum"), ("decision", "par décision de l'assemblée")])  # fmt: skip
     closed_at = models.DateTimeField(null=True)
     register_sequence = models.PositiveIntegerField(null=True)
 
@@ -137,3 +156,52 @@ class Correction(models.Model):
     reason = models.CharField(max_length=500)
     at = models.DateTimeField()
     register_sequence = models.PositiveIntegerField()
+
+
+class Ballot(models.Model):
+    """An appointment by secret ballot (L2121-21): the seats to fill and the candidates;
+    the rounds follow, three at most."""
+
+    vote = models.OneToOneField(ItemVote, on_delete=models.CASCADE, related_name="ballot")
+    seats = models.PositiveIntegerField(default=1)
+
+
+class Candidate(models.Model):
+    """A candidate: a member, or a person from outside named with their birth date
+    (the eldest wins a tie)."""
+
+    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="candidates")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="+")  # fmt: skip
+    name = models.CharField(max_length=300)
+    birth_date = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+
+class BallotRound(models.Model):
+    """One round: the ballots found blank or void, and who it elected (computed)."""
+
+    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="rounds")
+    number = models.PositiveSmallIntegerField()
+    blank = models.PositiveIntegerField(default=0)
+    void = models.PositiveIntegerField(default=0)
+    elected = models.ManyToManyField(Candidate, related_name="+", blank=True)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["ballot", "number"], name="one_round_per_number"),
+        ]
+
+
+class CandidateVotes(models.Model):
+    """A candidate's votes at a round."""
+
+    round = models.ForeignKey(BallotRound, on_delete=models.CASCADE, related_name="votes")
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="+")
+    votes = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["id"]

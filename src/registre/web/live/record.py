@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import date
 
 from registre import record as r
 from registre.rules import decide
-from registre.web.live.models import ItemVote, Presence, Sitting
+from registre.web.live.models import Ballot, ItemVote, Presence, Sitting
 from registre.web.meetings.models import AgendaItem
 from registre.web.members.models import RECORD_CIVILITY, Member, members_in_office
 
@@ -55,13 +56,11 @@ def record_and_references(
     meeting = sitting.meeting
     collectivity, assembly = meeting.collectivity, meeting.assembly
     mandates = members_in_office(meeting.assembly, meeting.date)
-    refs = references([m.member for m in mandates])
-    roster = tuple(
-        r.Member(id=refs[m.member_id], last_name=m.member.last_name.upper(),
-                 first_name=m.member.first_name, civility=RECORD_CIVILITY.get(m.member.civility),
-                 birth_date=m.member.birth_date)
-        for m in mandates
-    )  # fmt: skip
+    seated = list(sitting.substitutes.select_related("substitute"))
+    refs = references([m.member for m in mandates] + [s.substitute for s in seated])
+    stands_for = {s.substitute_id: refs[s.titular_id] for s in seated if s.titular_id in refs}
+    roster = tuple(_member(m, refs, stands_for.get(m.pk))
+                   for m in [m.member for m in mandates] + [s.substitute for s in seated])  # fmt: skip
     decided = [v.item for v in ItemVote.objects.filter(item__meeting=meeting, closed_at__isnull=False)
                .select_related("item", "item__meeting")]  # fmt: skip
     items = sorted({*decided, *([closing] if closing else [])}, key=lambda i: i.position or 0)
@@ -71,7 +70,8 @@ def record_and_references(
         assembly=r.Assembly(kind=r.AssemblyKind(assembly.kind), name=assembly.name),
         meeting=r.Meeting(
             date=meeting.date, time=meeting.time, place=meeting.place,
-            members_in_office=len(roster), members=roster,
+            members_in_office=len(mandates), members=roster,
+            second_convocation=meeting.second_convocation or None,
             president=refs.get(sitting.president_id),
             secretaries=tuple(refs[s.pk] for s in sitting.secretaries.all() if s.pk in refs),
         ),
@@ -81,12 +81,24 @@ def record_and_references(
     return record, refs
 
 
+def _member(member: Member, refs: dict[int, r.MemberId], stands_for: r.MemberId | None) -> r.Member:
+    return r.Member(id=refs[member.pk], last_name=member.last_name.upper(),
+                    first_name=member.first_name, civility=RECORD_CIVILITY.get(member.civility),
+                    birth_date=member.birth_date, substitute_for=stands_for)  # fmt: skip
+
+
 def _opening(sitting: Sitting, refs: dict[int, r.MemberId]) -> r.Attendance:
     answers = {c.member_id: c.status for c in sitting.roll.all()}
-    proxies = tuple(r.Proxy(giver=refs[p.giver_id], holder=refs[p.holder_id])
+    seats = {s.titular_id: s.substitute_id for s in sitting.substitutes.all()}
+    # a seat held by its substitute counts as present (L5211-6); the substitute is
+    # named beside it, not counted twice
+    answers |= dict.fromkeys(seats, Presence.PRESENT)
+    proxies = tuple(r.Proxy(giver=refs[p.giver_id], holder=refs[p.holder_id],
+                            given_on=p.given_on,
+                            covers=tuple(date.fromisoformat(d) for d in p.covers) or None)
                     for p in sitting.proxies.order_by("id"))  # fmt: skip
     represented = {p.giver for p in proxies}
-    in_roster_order = list(refs.items())
+    in_roster_order = [(pk, ref) for pk, ref in refs.items() if pk not in seats.values()]
     present = tuple(ref for pk, ref in in_roster_order if answers.get(pk) == Presence.PRESENT)
     absent = tuple(ref for pk, ref in in_roster_order
                    if answers.get(pk, Presence.ABSENT) != Presence.PRESENT and ref not in represented)  # fmt: skip
@@ -98,7 +110,9 @@ def _opening(sitting: Sitting, refs: dict[int, r.MemberId]) -> r.Attendance:
     )  # fmt: skip
     return r.Attendance(present=present, absent=absent,
                         represented=tuple(ref for _, ref in in_roster_order if ref in represented),
-                        proxies=proxies, changes=events)  # fmt: skip
+                        proxies=proxies, changes=events,
+                        substitutes=tuple(r.Substitution(titular=refs[t], substitute=refs[s])
+                                          for t, s in seats.items()))  # fmt: skip
 
 
 def _deliberation(item: AgendaItem, refs: dict[int, r.MemberId]) -> r.DeliberationRecord:
@@ -111,6 +125,8 @@ def _deliberation(item: AgendaItem, refs: dict[int, r.MemberId]) -> r.Deliberati
         rapporteur=refs.get(item.rapporteur_id) if item.rapporteur_id else None,
         vote=vote, outcome=r.Outcome.POSTPONED if postponed else (decide(vote) if vote else None),
         in_camera=True if hasattr(item, "vote") and item.vote.in_camera else None,
+        # on a second convocation only the items carried over go without a quorum
+        carried_over=(item.carried_from_id is not None) if item.meeting.second_convocation else None,
     )  # fmt: skip
 
 
@@ -126,5 +142,26 @@ def record_vote(vote: ItemVote, refs: dict[int, r.MemberId]) -> r.Vote:
         for_=vote.votes_for, against=vote.against, abstention=vote.abstention,
         not_voting=vote.not_voting, unanimous=vote.unanimous or None,
         president_vote=r.VoteChoice(vote.president_vote) if vote.president_vote else None,
-        named_votes=named,
+        named_votes=named, appointment=_appointment(vote, refs),
     )  # fmt: skip
+
+
+def _appointment(vote: ItemVote, refs: dict[int, r.MemberId]) -> r.Appointment | None:
+    """The rounds of an appointment by secret ballot, as recorded (L2121-21)."""
+    ballot = Ballot.objects.filter(vote=vote).first() if vote.pk else None
+    if ballot is None:
+        return None
+    candidates = tuple(
+        r.Candidate(id=f"c{c.pk}", name=c.name, birth_date=c.birth_date,
+                    member=refs.get(c.member_id) if c.member_id else None)
+        for c in ballot.candidates.all()
+    )  # fmt: skip
+    rounds = tuple(
+        r.Round(number=n.number, blank=n.blank, void=n.void,
+                votes=tuple(r.CandidateVotes(candidate=f"c{v.candidate_id}", votes=v.votes)
+                            for v in n.votes.all()),
+                expressed=sum(v.votes for v in n.votes.all()),
+                elected=tuple(sorted(f"c{c.pk}" for c in n.elected.all())))
+        for n in ballot.rounds.prefetch_related("votes", "elected")
+    )  # fmt: skip
+    return r.Appointment(seats=ballot.seats, candidates=candidates, rounds=rounds)

@@ -32,6 +32,7 @@ from registre.web.live.models import (
     ItemVote,
     NamedVote,
     OpeningProxy,
+    OpeningSubstitute,
     Presence,
     RollCall,
     Sitting,
@@ -49,7 +50,7 @@ BLOCKING = {Code.QUORUM_NOT_REACHED, Code.TALLY_EXCEEDS_VOTERS, Code.PROXY_HOLDE
             Code.PROXY_HOLDER_OVERLOADED, Code.NAMED_VOTES_INCONSISTENT}  # fmt: skip
 
 
-def _touch(actor: AbstractBaseUser, clock: Clock, sitting: Sitting, action: str, target: object,
+def touch(actor: AbstractBaseUser, clock: Clock, sitting: Sitting, action: str, target: object,
            summary: str) -> None:  # fmt: skip
     # counted in the database: two clerks acting at once both move it on
     Sitting.objects.filter(pk=sitting.pk).update(version=F("version") + 1)
@@ -71,7 +72,7 @@ def open_sitting(
         raise ServiceError("Désignez le secrétaire de séance (L2121-15).")
     sitting = Sitting.objects.create(meeting=meeting, opened_at=clock(), president=president)
     sitting.secretaries.set(secretaries)
-    _touch(actor, clock, sitting, "sitting.open", sitting, f"Ouverture de la séance {meeting}")
+    touch(actor, clock, sitting, "sitting.open", sitting, f"Ouverture de la séance {meeting}")
     return sitting
 
 
@@ -91,9 +92,10 @@ def call_roll(
                            "vérifiez avant de la changer.")  # fmt: skip
     answer, _ = RollCall.objects.update_or_create(sitting=sitting, member=member,
                                                   defaults={"status": status})  # fmt: skip
-    if status == Presence.PRESENT:
+    if status == Presence.PRESENT:  # present in person: no proxy, no substitute
         OpeningProxy.objects.filter(sitting=sitting, giver=member).delete()
-    _touch(actor, clock, sitting, "sitting.roll", answer, f"{member} : {status.label}")
+        OpeningSubstitute.objects.filter(sitting=sitting, titular=member).delete()
+    touch(actor, clock, sitting, "sitting.roll", answer, f"{member} : {status.label}")
     return answer
 
 
@@ -109,6 +111,9 @@ def give_proxy(
     if holder.pk not in present:
         raise ServiceError(f"Le pouvoir de {giver} ne peut être donné à {holder}, absent(e) : "
                            "le mandataire doit être présent (L2121-20).")  # fmt: skip
+    if OpeningSubstitute.objects.filter(sitting=sitting, titular=giver).exists():
+        raise ServiceError(f"Le suppléant de {giver} siège à sa place : il n'y a pas de pouvoir "
+                           "à donner (L5211-6).")  # fmt: skip
     if sitting.proxies.filter(holder=holder).exclude(giver=giver).exists():
         raise ServiceError(f"{holder} porte déjà un pouvoir : un même conseiller ne peut être "
                            "porteur que d'un seul pouvoir (L2121-20).")  # fmt: skip
@@ -116,7 +121,7 @@ def give_proxy(
                                                      defaults={"holder": holder})  # fmt: skip
     RollCall.objects.update_or_create(sitting=sitting, member=giver,
                                       defaults={"status": Presence.ABSENT})  # fmt: skip
-    _touch(actor, clock, sitting, "sitting.proxy", proxy, f"{giver} donne pouvoir à {holder}")
+    touch(actor, clock, sitting, "sitting.proxy", proxy, f"{giver} donne pouvoir à {holder}")
     return proxy
 
 
@@ -135,7 +140,7 @@ def record_event(
                                         holder=holder, item=item, at=clock())  # fmt: skip
     _refuse(sitting_record(sitting, item), item_number(item), {Code.PROXY_HOLDER_ABSENT,
             Code.PROXY_HOLDER_OVERLOADED})  # fmt: skip
-    _touch(actor, clock, sitting, "sitting.event", event, f"{member} : {kind.value} au point "
+    touch(actor, clock, sitting, "sitting.event", event, f"{member} : {kind.value} au point "
            f"{item.position}")  # fmt: skip
     return event
 
@@ -174,7 +179,7 @@ def record_vote(
     item.vote = vote
     if _check:  # named votes are checked once written
         _refuse(sitting_record(sitting, item), item_number(item), BLOCKING)
-    _touch(actor, clock, sitting, "sitting.vote", vote, f"Vote du point {item.position}")
+    touch(actor, clock, sitting, "sitting.vote", vote, f"Vote du point {item.position}")
     return vote
 
 
@@ -201,7 +206,7 @@ def close_item(
             outcome=outcome.value if outcome else "",
         )
         vote.refresh_from_db()
-        _touch(actor, clock, sitting, "sitting.close_item", vote,
+        touch(actor, clock, sitting, "sitting.close_item", vote,
                f"Point {item.position} clos : {vote.outcome}, écriture n° {entry.sequence}")  # fmt: skip
     return vote
 
@@ -216,7 +221,7 @@ def start_item(
         raise ServiceError("Choisissez un point de l'ordre du jour qui n'est pas clos.")
     sitting.current_item = item
     sitting.save(update_fields=["current_item"])
-    _touch(actor, clock, sitting, "sitting.item", sitting, f"Point {item.position} en discussion")
+    touch(actor, clock, sitting, "sitting.item", sitting, f"Point {item.position} en discussion")
     return sitting
 
 
@@ -236,7 +241,7 @@ def set_state(
     said = ("huis clos" if sitting.in_camera else "publique") + (
         ", suspendue" if sitting.suspended else ""
     )
-    _touch(actor, clock, sitting, "sitting.state", sitting, f"Séance {said}")
+    touch(actor, clock, sitting, "sitting.state", sitting, f"Séance {said}")
     return sitting
 
 
@@ -337,18 +342,21 @@ def apply_declarations(actor: AbstractBaseUser, clock: Clock, sitting: Sitting) 
 
 @transaction.atomic
 def postpone_item(
-    actor: AbstractBaseUser, clock: Clock, sitting: Sitting, item: AgendaItem
-) -> ItemVote:
+    actor: AbstractBaseUser, clock: Clock, sitting: Sitting, item: AgendaItem, *,
+    for_quorum: bool = False,
+) -> ItemVote:  # fmt: skip
     """Postpone an item (without quorum, or by decision): it is closed without a vote
-    and its draft stays to be put on a later agenda (L2121-17)."""
+    and its draft stays to be put on a later agenda; postponed for want of a quorum,
+    it goes to a second convocation (L2121-17)."""
     require_role(actor, sitting.meeting.collectivity, CLERKS)
     if _closed(item):
         raise ServiceError("Ce point est déjà clos.")
     vote, _ = ItemVote.objects.update_or_create(item=item, defaults={
         "outcome": "postponed", "closed_at": clock(), "unanimous": False, "votes_for": None,
+        "postponement": "quorum" if for_quorum else "decision",
         "against": None, "abstention": None, "not_voting": None,
     })  # fmt: skip
-    _touch(actor, clock, sitting, "sitting.postpone", vote, f"Point {item.position} reporté")
+    touch(actor, clock, sitting, "sitting.postpone", vote, f"Point {item.position} reporté")
     return vote
 
 
@@ -369,6 +377,6 @@ def correct_item(
     with transaction.atomic():
         correction = Correction.objects.create(vote=vote, reason=reason.strip(), at=clock(),
                                                register_sequence=entry.sequence)  # fmt: skip
-        _touch(actor, clock, sitting, "sitting.correct", correction,
+        touch(actor, clock, sitting, "sitting.correct", correction,
                f"Rectification du point {item.position} : {reason[:200]}")  # fmt: skip
     return correction

@@ -84,6 +84,10 @@ class AgendaItem(models.Model):
         "état", max_length=20, choices=DraftStatus.choices, default=DraftStatus.DRAFT
     )
     version = models.PositiveIntegerField("version", default=1)
+    carried_from = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name="reporté faute de quorum depuis",
+    )  # fmt: skip
 
     class Meta:
         verbose_name = "projet de délibération"
