@@ -12,6 +12,7 @@ from registre.web.admin import site
 from registre.web.api import api
 from registre.web.core import views as core
 from registre.web.core.tenancy import public_view
+from registre.web.live import cards
 from registre.web.live import views as live
 from registre.web.meetings import views as meetings
 from registre.web.members import views as members
@@ -42,6 +43,8 @@ collectivity = [
     path("seances/<int:meeting_id>/console/", live.console, name="console"),
     path("seances/<int:meeting_id>/console/etat/", live.console_state, name="console_state"),
     path("seances/<int:meeting_id>/console/action/", live.console_action, name="console_action"),
+    path("seances/<int:meeting_id>/console/ouverture/", cards.opening_card, name="console_opening"),
+    path("seances/<int:meeting_id>/console/scrutin/", cards.ballot_card, name="console_ballot"),
     path("seances/<int:meeting_id>/documents.zip", live.meeting_documents, name="meeting_documents"),
     path("seances/<int:meeting_id>/absence/", live.declare_absence, name="declare_absence"),
     path("projets/", meetings.draft_list, name="draft_list"),

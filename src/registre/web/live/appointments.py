@@ -71,10 +71,11 @@ def open_ballot(
 @transaction.atomic
 def record_round(
     actor: AbstractBaseUser, clock: Clock, sitting: Sitting, item: AgendaItem,
-    votes: dict[int, int], *, blank: int = 0, void: int = 0,
+    votes: dict[int, int], *, blank: int = 0, void: int = 0, expressed: int | None = None,
 ) -> BallotRound:  # fmt: skip
-    """One round's count (votes by candidate id, blank and void ballots), checked
-    against the voters; who it elects is computed."""
+    """One round's count (votes by candidate id, blank and void ballots; with several
+    seats, the valid ballots `expressed`), checked against the voters; who it elects
+    is computed."""
     require_role(actor, sitting.meeting.collectivity, CLERKS)
     ballot = Ballot.objects.select_for_update().filter(vote__item=item).first()
     if ballot is None or ballot.vote.closed_at is not None:
@@ -91,10 +92,12 @@ def record_round(
     if again := [candidates[pk].name for pk in set(votes) & elected if votes[pk]]:
         raise ServiceError(f"{', '.join(again)} est déjà élu(e) : seuls les sièges restants "
                            "sont en jeu à ce tour.")  # fmt: skip
-    _check_ballots(sitting, item, sum(votes.values()) + blank + void)
+    expressed = _expressed(ballot.seats, votes, expressed)
+    _check_ballots(sitting, item, expressed + blank + void)
     number = len(done) + 1
-    chosen = _elected(number, votes, ballot.seats - filled, candidates)
-    counted = BallotRound.objects.create(ballot=ballot, number=number, blank=blank, void=void)
+    chosen = _elected(number, votes, expressed, ballot.seats - filled, candidates)
+    counted = BallotRound.objects.create(ballot=ballot, number=number, blank=blank, void=void,
+                                         expressed=expressed)  # fmt: skip
     CandidateVotes.objects.bulk_create(CandidateVotes(round=counted, candidate_id=pk, votes=n)
                                        for pk, n in votes.items())  # fmt: skip
     counted.elected.set(chosen)
@@ -113,10 +116,28 @@ def _check_ballots(sitting: Sitting, item: AgendaItem, ballots: int) -> None:
                            "représentés) : recomptez les bulletins (L2121-21).")  # fmt: skip
 
 
-def _elected(number: int, votes: dict[int, int], seats: int,
+def _expressed(seats: int, votes: dict[int, int], expressed: int | None) -> int:
+    """The valid ballots: the sum of the votes for one seat; counted apart for several,
+    each ballot naming at most one candidate per seat."""
+    total = sum(votes.values())
+    if seats == 1:
+        if expressed not in (None, total):
+            raise ServiceError(f"Pour un siège, les suffrages exprimés ({expressed}) sont la "
+                               f"somme des voix des candidats ({total}).")  # fmt: skip
+        return total
+    if expressed is None:
+        raise ServiceError("Plusieurs sièges : indiquez le nombre de suffrages exprimés "
+                           "(bulletins valables), base de la majorité absolue.")  # fmt: skip
+    if total > expressed * seats or max(votes.values(), default=0) > expressed:
+        raise ServiceError(f"{total} voix pour {expressed} bulletins valables et {seats} "
+                           "sièges : recomptez (L2121-21).")  # fmt: skip
+    return expressed
+
+
+def _elected(number: int, votes: dict[int, int], expressed: int, seats: int,
              candidates: dict[int, Candidate]) -> list[int]:  # fmt: skip
     """Who the round elects, by the rules; a tie age cannot settle is refused."""
-    counted = r.Round(number=number, votes=tuple(
+    counted = r.Round(number=number, expressed=expressed, votes=tuple(
         r.CandidateVotes(candidate=str(pk), votes=n) for pk, n in votes.items()))  # fmt: skip
     people = tuple(r.Candidate(id=str(pk), name=c.name, birth_date=c.birth_date)
                    for pk, c in candidates.items())  # fmt: skip

@@ -187,6 +187,9 @@ class BallotRound(models.Model):
     number = models.PositiveSmallIntegerField()
     blank = models.PositiveIntegerField(default=0)
     void = models.PositiveIntegerField(default=0)
+    # valid ballots; with one seat, the sum of the votes; with several, counted apart
+    # (a ballot names several candidates), the base of the absolute majority
+    expressed = models.PositiveIntegerField(null=True)
     elected = models.ManyToManyField(Candidate, related_name="+", blank=True)
 
     class Meta:

@@ -160,7 +160,7 @@ def _appointment(vote: ItemVote, refs: dict[int, r.MemberId]) -> r.Appointment |
         r.Round(number=n.number, blank=n.blank, void=n.void,
                 votes=tuple(r.CandidateVotes(candidate=f"c{v.candidate_id}", votes=v.votes)
                             for v in n.votes.all()),
-                expressed=sum(v.votes for v in n.votes.all()),
+                expressed=n.expressed,
                 elected=tuple(sorted(f"c{c.pk}" for c in n.elected.all())))
         for n in ballot.rounds.prefetch_related("votes", "elected")
     )  # fmt: skip

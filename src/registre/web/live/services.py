@@ -27,6 +27,7 @@ from registre.web.core import audit
 from registre.web.core.models import Membership, Role
 from registre.web.core.services import ServiceError, require_role
 from registre.web.live.models import (
+    Ballot,
     Correction,
     DeclaredAbsence,
     ItemVote,
@@ -145,6 +146,17 @@ def record_event(
     return event
 
 
+def _ballot_finished(vote: ItemVote) -> None:
+    """An appointment closes once its seats are filled or its three rounds held."""
+    ballot = Ballot.objects.filter(vote=vote).first()
+    if ballot is None:
+        return
+    rounds = list(ballot.rounds.prefetch_related("elected"))
+    if len(rounds) < 3 and sum(len(r.elected.all()) for r in rounds) < ballot.seats:
+        raise ServiceError("Des sièges restent à pourvoir : procédez au tour suivant avant de "
+                           "clore la nomination (L2121-21).")  # fmt: skip
+
+
 def _closed(item: AgendaItem) -> bool:
     return ItemVote.objects.filter(item=item, closed_at__isnull=False).exists()
 
@@ -194,6 +206,7 @@ def close_item(
     vote = ItemVote.objects.filter(item=item).first()
     if vote is None or vote.closed_at is not None:
         raise ServiceError("Ce point n'a pas de vote à clore, ou il est déjà clos.")
+    _ballot_finished(vote)
     record = sitting_record(sitting, item)
     number = item_number(item)
     _refuse(record, number, BLOCKING)
