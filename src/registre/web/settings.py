@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "registre.web.members",
     "registre.web.meetings",
     "registre.web.live",
+    "registre.web.publication",
 ]
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

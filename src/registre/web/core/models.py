@@ -69,6 +69,11 @@ class Collectivity(models.Model):
         unique=True,
         validators=[RegexValidator(r"^\d{9}$", "Le SIREN compte 9 chiffres.")],
     )
+    # the seat's SIRET, which open data (SCDL COLL_SIRET) names the collectivity by
+    siret = models.CharField(
+        "SIRET du siège", max_length=14, blank=True,
+        validators=[RegexValidator(r"^\d{14}$", "Le SIRET compte 14 chiffres.")],
+    )  # fmt: skip
     population = models.PositiveIntegerField("population municipale", null=True, blank=True)
     departement_code = models.CharField("département", max_length=3, blank=True)
     member_communes = models.ManyToManyField(
