@@ -56,8 +56,9 @@ class PublishedAct(models.Model):
     pdf = models.FileField(upload_to="actes/%Y/", blank=True)
     pdf_sha256 = models.CharField(max_length=64, blank=True)
     author = models.CharField("auteur (prénom, nom, qualité)", max_length=300, blank=True)
-    published_on = models.DateField("date de publication")
-    published_at = models.DateTimeField()
+    # unknown for an act read from a document that does not print it
+    published_on = models.DateField("date de publication", null=True, blank=True)
+    published_at = models.DateTimeField("entré sur le portail le")
     register_sequence = models.PositiveIntegerField(null=True)
     source = models.CharField(max_length=20, choices=Source.choices, default=Source.REGISTER)
     transmitted_on = models.DateField("transmis au préfet le", null=True, blank=True)
