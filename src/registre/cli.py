@@ -350,13 +350,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_check(commands)
     from registre import (  # noqa: PLC0415 (they import this module)
+        cli_import,
         cli_read,
         cli_render,
         cli_verify,
         cli_web,
     )
 
-    for add in (cli_read.add_read, cli_render.add_render, cli_verify.add_verify, cli_web.add_web):
+    for add in (cli_read.add_read, cli_render.add_render, cli_verify.add_verify, cli_web.add_web,
+                cli_import.add_import):  # fmt: skip
         add(commands)
     demo = _add_simple(
         commands, "demo", run_demo,

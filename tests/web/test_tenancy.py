@@ -24,7 +24,13 @@ PARAMETERS = {
     "item_id": lambda b: b["item"].pk,
 }
 PUBLIC = {"", "connexion/", "deconnexion/", "public/seances/<int:meeting_id>/",
-          "public/seances/<int:meeting_id>/etat/", "^static/(?P<path>.*)$"}  # fmt: skip
+          "public/seances/<int:meeting_id>/etat/", "^static/(?P<path>.*)$",
+          # the public portal: published acts only (tests/web/test_publication_portal.py)
+          "public/actes/", "public/collectivites/", "public/<siren:siren>/actes/",
+          "public/<siren:siren>/actes/<act:number>/",
+          "public/<siren:siren>/actes/<act:number>/acte.pdf",
+          "public/<siren:siren>/seances/<str:day>/", "public/<siren:siren>/flux.atom",
+          "public/<siren:siren>/<str:kind>/flux.atom"}  # fmt: skip
 
 
 def _routes(

@@ -168,6 +168,10 @@ EMAIL_USE_TLS = os.environ.get("REGISTRE_EMAIL_TLS") == "1"
 EMAIL_TIMEOUT = 30
 DEFAULT_FROM_EMAIL = os.environ.get("REGISTRE_EMAIL_FROM", "registre@localhost")
 
+# the address the public portal is reached at: the URLs of published acts (the
+# register's `published` events, the Atom feed, SCDL's DELIB_URL) are built on it
+PUBLIC_URL = os.environ.get("REGISTRE_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

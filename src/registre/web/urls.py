@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.urls import include, path, re_path
+from django.urls import include, path, re_path, register_converter
 from django.views.static import serve
 
 from registre.web.admin import site
@@ -16,6 +16,10 @@ from registre.web.live import cards
 from registre.web.live import views as live
 from registre.web.meetings import views as meetings
 from registre.web.members import views as members
+from registre.web.publication import clerk as publication_clerk
+from registre.web.publication import views as portal
+from registre.web.publication.feeds import acts_feed
+from registre.web.publication.urls import ActNumber, Siren
 
 login = public_view(auth_views.LoginView.as_view(template_name="registre/login.html",
                                                  redirect_authenticated_user=True))  # fmt: skip
@@ -46,6 +50,8 @@ collectivity = [
     path("seances/<int:meeting_id>/console/ouverture/", cards.opening_card, name="console_opening"),
     path("seances/<int:meeting_id>/console/scrutin/", cards.ballot_card, name="console_ballot"),
     path("seances/<int:meeting_id>/documents.zip", live.meeting_documents, name="meeting_documents"),
+    path("seances/<int:meeting_id>/publication/", publication_clerk.meeting_publication,
+         name="meeting_publication"),
     path("seances/<int:meeting_id>/absence/", live.declare_absence, name="declare_absence"),
     path("projets/", meetings.draft_list, name="draft_list"),
     path("projets/<int:item_id>/annexes/", meetings.draft_attach, name="draft_attach"),
@@ -56,6 +62,19 @@ collectivity = [
     path("decisions/", meetings.decision_list, name="decision_list"),
 ]  # fmt: skip
 
+register_converter(Siren, "siren")
+register_converter(ActNumber, "act")
+portal_urls = [
+    path("actes/", portal.acts, name="portal_acts"),
+    path("collectivites/", portal.collectivities, name="portal_index"),
+    path("<siren:siren>/actes/", portal.acts, name="portal_collectivity_acts"),
+    path("<siren:siren>/actes/<act:number>/", portal.act, name="portal_act"),
+    path("<siren:siren>/actes/<act:number>/acte.pdf", portal.act_pdf, name="portal_act_pdf"),
+    path("<siren:siren>/seances/<str:day>/", portal.meeting, name="portal_meeting"),
+    path("<siren:siren>/flux.atom", acts_feed, name="portal_feed"),
+    path("<siren:siren>/<str:kind>/flux.atom", acts_feed, name="portal_assembly_feed"),
+]  # fmt: skip
+
 urlpatterns = [
     path("", core.home, name="home"),
     path("connexion/", login, name="login"),
@@ -63,6 +82,7 @@ urlpatterns = [
     path("c/<int:cid>/", include(collectivity)),
     path("public/seances/<int:meeting_id>/", live.public_screen, name="public_screen"),
     path("public/seances/<int:meeting_id>/etat/", live.public_state, name="public_state"),
+    path("public/", include(portal_urls)),
     path("admin/", site.urls),
     path("api/", api.urls),
 ]

@@ -1,0 +1,164 @@
+"""The public portal (no login): published acts with filters and French full-text
+search, an act's page and PDF, a meeting's list, Atom feeds. Everything is read from
+`PublishedAct.objects.visible()`: what is not published, or withdrawn, is never here;
+redacted text was replaced before the row was written."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+
+from django.core.paginator import Paginator
+from django.db.models import Count, QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from registre.record import AssemblyKind
+from registre.web.core.models import ASSEMBLY_LABELS, Collectivity
+from registre.web.core.tenancy import public_view
+from registre.web.publication.models import PublishedAct
+
+PER_PAGE = 20
+OUTCOMES = {"adopted": "Adoptée", "rejected": "Rejetée", "postponed": "Reportée",
+            "noted": "Prise d'acte", "dropped": "Retirée de l'ordre du jour"}  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """The portal's filters, read from the query string (unknown values ignored)."""
+
+    q: str = ""
+    assembly: str = ""
+    year: int | None = None
+    meeting: dt.date | None = None
+    matter: str = ""
+    outcome: str = ""
+
+    @classmethod
+    def of(cls, request: HttpRequest) -> Filters:
+        """The filters of a request."""
+        get = request.GET
+        year = get.get("annee", "")
+        try:
+            meeting = dt.date.fromisoformat(get.get("seance", "")) if get.get("seance") else None
+        except ValueError:
+            meeting = None
+        return cls(q=get.get("q", "").strip()[:200], assembly=get.get("assemblee", ""),
+                   year=int(year) if year.isdigit() and len(year) == 4 else None,
+                   meeting=meeting, matter=get.get("matiere", "")[:10],
+                   outcome=get.get("resultat", "") if get.get("resultat") in OUTCOMES else "")  # fmt: skip
+
+    def apply(self, acts: QuerySet[PublishedAct]) -> QuerySet[PublishedAct]:
+        """The acts these filters keep, newest first (the search ranks the same way)."""
+        if self.assembly:
+            acts = acts.filter(assembly__kind=self.assembly)
+        if self.year:
+            acts = acts.filter(meeting_date__year=self.year)
+        if self.meeting:
+            acts = acts.filter(meeting_date=self.meeting)
+        if self.matter:
+            acts = acts.filter(matter_code__startswith=self.matter)
+        if self.outcome:
+            acts = acts.filter(outcome=self.outcome)
+        if self.q:
+            from registre.web.publication.search import search_acts  # noqa: PLC0415
+
+            return search_acts(acts, self.q)
+        return acts.order_by("-meeting_date", "-number")
+
+
+def _collectivity(siren: str | None) -> Collectivity | None:
+    return get_object_or_404(Collectivity, siren=siren) if siren else None
+
+
+@require_GET
+@public_view
+def acts(request: HttpRequest, siren: str | None = None) -> HttpResponse:
+    """Published acts, of one collectivity or of the whole installation."""
+    collectivity = _collectivity(siren)
+    base = PublishedAct.objects.visible().select_related("collectivity", "assembly")
+    if collectivity is not None:
+        base = base.filter(collectivity=collectivity)
+    filters = Filters.of(request)
+    page = Paginator(filters.apply(base), PER_PAGE).get_page(request.GET.get("page"))
+    years = base.dates("meeting_date", "year", order="DESC")
+    return render(request, "registre/portal/acts.html", {
+        "collectivity": collectivity, "page": page, "filters": filters, "outcomes": OUTCOMES,
+        "assemblies": [(k.value, ASSEMBLY_LABELS[k]) for k in AssemblyKind if k in ASSEMBLY_LABELS],
+        "years": [d.year for d in years], "query": _query_without_page(request),
+    })  # fmt: skip
+
+
+def _query_without_page(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def _act(siren: str, number: str) -> PublishedAct:
+    return get_object_or_404(PublishedAct.objects.visible().select_related(
+        "collectivity", "assembly"), collectivity__siren=siren, number=number)  # fmt: skip
+
+
+@require_GET
+@public_view
+def act(request: HttpRequest, siren: str, number: str) -> HttpResponse:
+    """An act's page: subject, date, outcome, tally, attendance, its PDF, its
+    publication date, its act id, whether it is enforceable."""
+    found = _act(siren, number)
+    findings = [f for f in json.loads(found.findings_json) if f.get("severity") == "error"]
+    return render(request, "registre/portal/act.html", {
+        "act": found, "outcome": OUTCOMES.get(found.outcome, found.outcome),
+        "enforceable": enforceability(found), "errors": findings,
+    })  # fmt: skip
+
+
+def enforceability(act: PublishedAct) -> str:
+    """In French, whether the act is enforceable: published, and, when the law asks
+    it, transmitted to the prefect (L2131-1, L2131-2)."""
+    if act.published_on is None:
+        return "Date de publication inconnue : caractère exécutoire non établi."
+    if act.transmitted_on:
+        since = max(act.published_on, act.transmitted_on)
+        return f"Exécutoire depuis le {since:%d/%m/%Y} (publié et transmis au préfet)."
+    return (f"Publié le {act.published_on:%d/%m/%Y} ; exécutoire dès sa transmission au préfet "
+            "si la loi l'y soumet (L2131-2), dès sa publication sinon (L2131-1).")  # fmt: skip
+
+
+@require_GET
+@public_view
+def act_pdf(request: HttpRequest, siren: str, number: str) -> FileResponse:
+    """The published PDF of an act."""
+    found = _act(siren, number)
+    if not found.pdf:
+        raise Http404("Pas de document pour cet acte.")
+    return FileResponse(found.pdf.open("rb"), content_type="application/pdf",
+                        filename=f"{siren}-{number}.pdf")  # fmt: skip
+
+
+@require_GET
+@public_view
+def meeting(request: HttpRequest, siren: str, day: str) -> HttpResponse:
+    """The list of the deliberations of a meeting (L2121-25), by assembly."""
+    collectivity = _collectivity(siren)
+    try:
+        date = dt.date.fromisoformat(day)
+    except ValueError:
+        raise Http404("Date de séance illisible.") from None
+    found = list(PublishedAct.objects.visible().filter(collectivity=collectivity, meeting_date=date)
+                 .select_related("assembly").order_by("assembly__kind", "number"))  # fmt: skip
+    if not found:
+        raise Http404("Aucun acte publié pour cette séance.")
+    return render(request, "registre/portal/meeting.html", {
+        "collectivity": collectivity, "date": date, "acts": found, "outcomes": OUTCOMES})  # fmt: skip
+
+
+@require_GET
+@public_view
+def collectivities(request: HttpRequest) -> HttpResponse:
+    """The collectivities that publish on this installation."""
+    rows = (Collectivity.objects.filter(acts__withdrawn_at__isnull=True)
+            .annotate(count=Count("acts")).order_by("name"))  # fmt: skip
+    return render(request, "registre/portal/index.html", {"collectivities": rows})
