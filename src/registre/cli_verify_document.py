@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from registre.errors import InputError
+from registre.errors import InputError, RegistreError
 
 if TYPE_CHECKING:
     from registre.register import Entry
@@ -42,7 +42,9 @@ def _report(path: Path, roots: list[Path], entries: dict[bytes, str] | None) -> 
         pdf = path.read_bytes()
     except OSError:
         raise InputError("fichier introuvable ou illisible.", path=str(path)) from None
-    lines = _signature_lines(pdf, roots) + _record_lines(path, pdf, entries)
+    lines = (
+        _signature_lines(pdf, roots) + _publication_lines(pdf) + _record_lines(path, pdf, entries)
+    )
     for ok, text in lines:
         print(f"{'OK     ' if ok else 'ÉCHEC  '} {text}")
     failed = sum(1 for ok, _ in lines if not ok)
@@ -75,6 +77,27 @@ def _signature_lines(pdf: bytes, roots: list[Path]) -> list[tuple[bool, str]]:
             )
             ok = ok and (check.timestamp_trusted or not roots)
         lines.append((ok, f"signature {check.field} de {check.signer} : {state}, {trust}"))
+    return lines
+
+
+def _publication_lines(pdf: bytes) -> list[tuple[bool, str]]:
+    """The publication mention (R2131-1) when there is one, and every update after the
+    signatures beyond it: the only one accepted is the mention's."""
+    from registre.signatures import read_mention, review_updates  # noqa: PLC0415
+
+    try:
+        lines = [(False, finding.message) for finding in review_updates(pdf)]
+        try:
+            mention = read_mention(pdf)
+        except RegistreError as exc:  # the mention lacks a part R2131-1 asks for
+            return [*lines, (False, str(exc))]
+    except Exception:
+        return []  # a damaged file: the signature lines already say so
+    if mention is not None:
+        where = f" ({mention.url})" if mention.url else ""
+        alone = "" if lines else " ; seule mise à jour après les signatures"
+        lines.insert(0, (True, f"mention de publication : {mention.first_name} {mention.last_name}, "
+                               f"{mention.capacity}, mise en ligne le {mention.published_on:%d/%m/%Y}{where}{alone}"))  # fmt: skip
     return lines
 
 

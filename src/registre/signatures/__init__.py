@@ -28,6 +28,12 @@ from pyhanko_certvalidator import ValidationContext
 from registre.documents import SignaturePlace
 from registre.documents.template import FONTS
 from registre.errors import InputError
+from registre.signatures.publication import PublicationMention as PublicationMention
+from registre.signatures.publication import check_publication as check_publication
+from registre.signatures.publication import mention_text as mention_text
+from registre.signatures.publication import publish_mention as publish_mention
+from registre.signatures.publication import read_mention as read_mention
+from registre.signatures.publication import review_updates as review_updates
 
 FONT = FONTS / "LiberationSerif-Regular.ttf"
 STAMP_WIDTH, STAMP_HEIGHT = 210.0, 46.0
