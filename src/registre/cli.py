@@ -350,6 +350,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_check(commands)
     from registre import (  # noqa: PLC0415 (they import this module)
+        cli_export,
         cli_import,
         cli_read,
         cli_render,
@@ -360,6 +361,7 @@ def build_parser() -> argparse.ArgumentParser:
     for add in (cli_read.add_read, cli_render.add_render, cli_verify.add_verify, cli_web.add_web,
                 cli_import.add_import):  # fmt: skip
         add(commands)
+    cli_export.add_export(commands)
     demo = _add_simple(
         commands, "demo", run_demo,
         "démonstration : l'application web avec Dijon métropole (ou, avec --report, le "
