@@ -17,12 +17,10 @@ from django.test import Client
 from django.utils import timezone
 from webfactories import CLOCK, make_collectivity, make_item, make_meeting, make_member, make_user
 
-from registre.record import EventKind, loads
 from registre.register import EntryKind
 from registre.web.live import services
 from registre.web.live.models import ItemVote, Presence
 from registre.web.live.register import open_store
-from registre.web.meetings import services as meetings
 from registre.web.publication import services as publication
 from registre.web.publication.importing import import_results
 from registre.web.publication.models import PublishedAct, Redaction
@@ -61,7 +59,7 @@ def test_a_published_act_on_the_portal_feed_and_register() -> None:
     client = Client()
     page = client.get(f"/public/{town.siren}/actes/{act.number}/").content.decode()
     assert "Tarifs de la cantine scolaire" in page and "4 pour, 1 contre" in page
-    assert "5 présents" in page and "Exécutoire" in page or "exécutoire" in page
+    assert ("5 présents" in page and "Exécutoire" in page) or "exécutoire" in page
     pdf = client.get(f"/public/{town.siren}/actes/{act.number}/acte.pdf")
     assert pdf["Content-Type"] == "application/pdf"
     assert "cantine" in _text(b"".join(pdf.streaming_content))
@@ -173,3 +171,46 @@ def test_the_clerk_publishes_from_the_meeting_page_with_a_redaction() -> None:
     page = client.post(url, {"vote": votes[0].pk, "action": "redact", "text": "versée"},
                        follow=True)  # fmt: skip
     assert "déjà publié" in page.content.decode()
+
+
+def test_the_list_of_deliberations_and_the_minutes_published_for_the_meeting() -> None:
+    from webfactories import PASSWORD  # noqa: PLC0415
+
+    town, clerk, votes = _closed_items(["Tarifs de la cantine scolaire"])
+    publication.publish(clerk, CLOCK, votes[0])
+    client = Client()
+    client.login(username=clerk.username, password=PASSWORD)
+    url = f"/c/{town.pk}/seances/{votes[0].item.meeting_id}/publication/"
+    page = client.post(url, {"action": "document", "kind": "minutes"}, follow=True)
+    assert "Joignez le procès-verbal adopté" in page.content.decode()
+    page = client.post(url, {"action": "document", "kind": "deliberation_list"}, follow=True)
+    assert "Liste des délibérations (L2121-25) publié." in page.content.decode()
+    public = Client().get(f"/public/{town.siren}/seances/2026-12-20/").content.decode()
+    assert "Liste des délibérations (L2121-25) (PDF)" in public
+    pdf = Client().get(f"/public/{town.siren}/seances/2026-12-20/deliberation_list.pdf")
+    assert "cantine" in _text(b"".join(pdf.streaming_content))
+
+
+def test_the_published_pdf_carries_the_signed_r2131_1_mention(settings: Any, tmp_path: Path) -> None:
+    from signatures.testca import PASSPHRASE, DemoCA  # noqa: PLC0415
+
+    from registre.rules import Severity  # noqa: PLC0415
+    from registre.signatures import check_publication, read_mention  # noqa: PLC0415
+
+    ca = DemoCA()
+    settings.PUBLICATION_P12 = str(ca.issue(tmp_path, "Commune de Saint-Aubin publication"))
+    settings.PUBLICATION_PASSPHRASE = PASSPHRASE.decode()
+    town, clerk, votes = _closed_items(["Tarifs de la cantine scolaire"])
+    act = publication.publish(clerk, CLOCK, votes[0])
+    with act.pdf.open("rb") as stored:
+        pdf = stored.read()
+    mention = read_mention(pdf)
+    assert mention is not None and (mention.first_name, mention.last_name) == ("Jo", "ELU0")
+    assert "Président(e) de séance" in mention.capacity
+    assert mention.published_on == act.published_on and mention.url == publication.act_url(act)
+    findings = check_publication(pdf, [ca.root])
+    assert not [f for f in findings if f.severity is Severity.ERROR], findings
+    # one byte of the signed content changed: the mention no longer holds
+    middle = len(pdf) // 3
+    tampered = pdf[:middle] + bytes([pdf[middle] ^ 0x01]) + pdf[middle + 1 :]
+    assert [f for f in check_publication(tampered, [ca.root]) if f.severity is Severity.ERROR]

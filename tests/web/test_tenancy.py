@@ -30,6 +30,7 @@ PUBLIC = {"", "connexion/", "deconnexion/", "public/seances/<int:meeting_id>/",
           "public/<siren:siren>/actes/<act:number>/",
           "public/<siren:siren>/actes/<act:number>/acte.pdf",
           "public/<siren:siren>/seances/<str:day>/", "public/<siren:siren>/flux.atom",
+          "public/<siren:siren>/seances/<str:day>/<str:kind>.pdf",
           "public/<siren:siren>/<str:kind>/flux.atom"}  # fmt: skip
 
 

@@ -171,6 +171,10 @@ DEFAULT_FROM_EMAIL = os.environ.get("REGISTRE_EMAIL_FROM", "registre@localhost")
 # the address the public portal is reached at: the URLs of published acts (the
 # register's `published` events, the Atom feed, SCDL's DELIB_URL) are built on it
 PUBLIC_URL = os.environ.get("REGISTRE_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+# the collectivity's publication certificate (PKCS#12): it signs the R2131-1 mention
+# on each published act; without it, acts are published without the mention
+PUBLICATION_P12 = os.environ.get("REGISTRE_PUBLICATION_P12", "")
+PUBLICATION_PASSPHRASE = os.environ.get("REGISTRE_PUBLICATION_PASSPHRASE", "")
 
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True

@@ -18,6 +18,7 @@ from registre.web.meetings import views as meetings
 from registre.web.members import views as members
 from registre.web.publication import clerk as publication_clerk
 from registre.web.publication import views as portal
+from registre.web.publication.api import public_urls
 from registre.web.publication.feeds import acts_feed
 from registre.web.publication.urls import ActNumber, Siren
 
@@ -71,6 +72,8 @@ portal_urls = [
     path("<siren:siren>/actes/<act:number>/", portal.act, name="portal_act"),
     path("<siren:siren>/actes/<act:number>/acte.pdf", portal.act_pdf, name="portal_act_pdf"),
     path("<siren:siren>/seances/<str:day>/", portal.meeting, name="portal_meeting"),
+    path("<siren:siren>/seances/<str:day>/<str:kind>.pdf", portal.meeting_pdf,
+         name="portal_meeting_pdf"),
     path("<siren:siren>/flux.atom", acts_feed, name="portal_feed"),
     path("<siren:siren>/<str:kind>/flux.atom", acts_feed, name="portal_assembly_feed"),
 ]  # fmt: skip
@@ -84,6 +87,7 @@ urlpatterns = [
     path("public/seances/<int:meeting_id>/etat/", live.public_state, name="public_state"),
     path("public/", include(portal_urls)),
     path("admin/", site.urls),
+    path("api/public/v1/", public_urls()),
     path("api/", api.urls),
 ]
 if not settings.PRODUCTION:  # in production the web server serves the static files

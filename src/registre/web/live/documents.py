@@ -6,7 +6,8 @@ import io
 import zipfile
 
 from registre.record import DocumentKind, MeetingRecord
-from registre.register import anchor
+from registre.register import Anchor, anchor
+from registre.web.core.models import Assembly
 from registre.web.live.models import Sitting
 from registre.web.live.record import sitting_record
 from registre.web.live.register import assembly_key, open_store
@@ -18,6 +19,15 @@ NAMES = {
 }
 
 
+def list_anchor(assembly: Assembly) -> Anchor | None:
+    """The register's head digest, printed on the list of deliberations."""
+    store = open_store()
+    try:
+        return anchor(store, assembly_key(assembly), "liste des délibérations")  # type: ignore[arg-type]
+    finally:
+        store.close()  # type: ignore[attr-defined]
+
+
 def meeting_documents(sitting: Sitting) -> tuple[MeetingRecord, bytes]:
     """The record of the closed items, and a zip of its documents ready to sign: one
     extract per deliberation, the list (with the register's head digest), the draft
@@ -27,11 +37,7 @@ def meeting_documents(sitting: Sitting) -> tuple[MeetingRecord, bytes]:
     record = sitting_record(sitting)
     if not record.deliberations:
         raise ValueError("aucun point n'est clos : rien à produire")
-    store = open_store()
-    try:
-        head = anchor(store, assembly_key(sitting.meeting.assembly), "liste des délibérations")  # type: ignore[arg-type]
-    finally:
-        store.close()  # type: ignore[attr-defined]
+    head = list_anchor(sitting.meeting.assembly)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:  # PDFs are compressed already
         for item in record.deliberations:

@@ -14,7 +14,12 @@ from registre.web.live.models import ItemVote
 from registre.web.live.record import item_number
 from registre.web.meetings.models import Meeting
 from registre.web.publication import services
-from registre.web.publication.models import PublishedAct, Redaction
+from registre.web.publication.models import (
+    MeetingDocumentKind,
+    PublishedAct,
+    PublishedDocument,
+    Redaction,
+)
 
 MAX_PDF = 30 * 1024 * 1024
 
@@ -24,6 +29,10 @@ def meeting_publication(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """Publish the meeting's registered items, with their redactions."""
     meeting = scoped_or_404(Meeting.objects.select_related("assembly__collectivity"), request,
                             "assembly__collectivity", pk=meeting_id)  # fmt: skip
+    if request.method == "POST" and request.POST.get("action") == "document":
+        _publish_document(request, meeting)
+        return redirect("meeting_publication", cid=meeting.assembly.collectivity_id,
+                        meeting_id=meeting.pk)  # fmt: skip
     if request.method == "POST":
         vote = get_object_or_404(ItemVote, pk=request.POST.get("vote") or 0, item__meeting=meeting)
         try:
@@ -39,7 +48,29 @@ def meeting_publication(request: HttpRequest, meeting_id: int) -> HttpResponse:
         rows.append((vote, number,
                      PublishedAct.objects.filter(assembly=meeting.assembly, number=number).first(),
                      Redaction.objects.filter(assembly=meeting.assembly, number=number)))  # fmt: skip
-    return render(request, "registre/portal/clerk.html", {"meeting": meeting, "rows": rows})
+    documents = PublishedDocument.objects.filter(
+        assembly=meeting.assembly, meeting_date=meeting.date
+    )
+    return render(request, "registre/portal/clerk.html", {
+        "meeting": meeting, "rows": rows, "documents": {d.kind: d for d in documents},
+        "kinds": MeetingDocumentKind.choices})  # fmt: skip
+
+
+def _publish_document(request: HttpRequest, meeting: Meeting) -> None:
+    kind = request.POST.get("kind", "")
+    if kind not in MeetingDocumentKind.values:
+        messages.error(request, "Choisissez la liste des délibérations ou le procès-verbal.")
+        return
+    upload = request.FILES.get("pdf")
+    pdf = upload.read() if upload else None
+    try:
+        if pdf is not None and (len(pdf) > MAX_PDF or not pdf.startswith(b"%PDF-")):
+            raise RegistreError("Le fichier joint n'est pas un PDF de 30 Mo au plus.")
+        done = services.publish_meeting_document(request.user, system_clock, meeting, kind, pdf=pdf)
+    except RegistreError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"{done.get_kind_display()} publié.")
 
 
 def _act(request: HttpRequest, vote: ItemVote) -> None:

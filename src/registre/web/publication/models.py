@@ -119,3 +119,29 @@ class ApiToken(models.Model):
     digest = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
+
+
+class MeetingDocumentKind(models.TextChoices):
+    """The documents of a meeting that are published beside its acts."""
+
+    LIST = "deliberation_list", "Liste des délibérations (L2121-25)"
+    MINUTES = "minutes", "Procès-verbal (L2121-15)"
+
+
+class PublishedDocument(models.Model):
+    """A meeting's list of deliberations or its minutes, as published."""
+
+    collectivity = models.ForeignKey(Collectivity, on_delete=models.PROTECT, related_name="+")
+    assembly = models.ForeignKey(Assembly, on_delete=models.PROTECT, related_name="+")
+    meeting_date = models.DateField()
+    kind = models.CharField(max_length=30, choices=MeetingDocumentKind.choices)
+    pdf = models.FileField(upload_to="seances/%Y/")
+    pdf_sha256 = models.CharField(max_length=64)
+    published_on = models.DateField()
+    published_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["assembly", "meeting_date", "kind"],
+                                    name="one_document_per_meeting"),
+        ]  # fmt: skip

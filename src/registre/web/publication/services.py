@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -23,8 +24,15 @@ from registre.web.core.services import ServiceError, require_role
 from registre.web.live.models import ItemVote
 from registre.web.live.record import item_number
 from registre.web.live.register import append_event_to_register, assembly_key, open_store
+from registre.web.meetings.models import Meeting
 from registre.web.publication.acts import act_fields, redact
-from registre.web.publication.models import PublishedAct, Redaction
+from registre.web.publication.models import (
+    MeetingDocumentKind,
+    PublishedAct,
+    PublishedDocument,
+    Redaction,
+)
+from registre.web.publication.search import reindex
 
 CLERKS = {Role.ADMINISTRATOR, Role.CLERK}
 
@@ -71,11 +79,33 @@ def publish(
         pdf = _render(record, number)
     today = timezone.localdate(clock())
     url = act_url((meeting.collectivity.siren, number))
+    pdf = _with_mention(pdf, record, meeting.assembly, url, clock)
     event = LifecycleEvent(kind=EventKind.PUBLISHED, on=today, deliberation=number,
                            document=DocumentKind.EXTRACT, url=url)  # fmt: skip
     append_event_to_register(meeting.assembly, event, clock)
     return store_act(actor, clock, meeting.assembly, record, number, pdf, published_on=today,
                      register_sequence=vote.register_sequence)  # fmt: skip
+
+
+def _with_mention(pdf: bytes, record: MeetingRecord, assembly: Assembly, url: str,
+                  clock: Clock) -> bytes:  # fmt: skip
+    """The PDF with the R2131-1 mention (the president's first name, name and
+    capacity, the date of publication), signed by the collectivity's publication
+    certificate when one is configured."""
+    if not settings.PUBLICATION_P12:
+        return pdf
+    from registre.signatures import PublicationMention, load_pkcs12, publish_mention  # noqa: PLC0415
+
+    president = next((m for m in record.meeting.members if m.id == record.meeting.president), None)
+    if president is None:
+        raise ServiceError("Le président de séance manque : la mention de publication doit "
+                           "nommer l'auteur de l'acte (R2131-1).")  # fmt: skip
+    mention = PublicationMention(president.first_name or "", president.last_name,
+                                 f"Président(e) de séance, {assembly.name}",
+                                 timezone.localdate(clock()), url)  # fmt: skip
+    signer = load_pkcs12(Path(settings.PUBLICATION_P12),
+                         settings.PUBLICATION_PASSPHRASE.encode() or None)  # fmt: skip
+    return publish_mention(pdf, mention, signer, clock())
 
 
 def _render(record: MeetingRecord, number: str) -> bytes:
@@ -102,7 +132,7 @@ def store_act(
         act.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
         act.pdf.save(f"{assembly.collectivity.siren}-{number}.pdf", ContentFile(pdf), save=False)
     act.save()
-    _reindex([act])
+    reindex([act])
     audit.record(actor, clock, assembly.collectivity, "act.publish", act,
                  f"Délibération {number} publiée : « {act.subject[:80]} »",
                  after=audit.snapshot(act))  # fmt: skip
@@ -118,15 +148,6 @@ def _author(record: MeetingRecord) -> str:
         return ""
     names = " ".join(p for p in (member.first_name, member.last_name) if p)
     return f"{names}, président(e) de séance"
-
-
-def _reindex(acts: list[PublishedAct]) -> None:
-    """Bring the search index up to date (when the search module is installed)."""
-    try:
-        from registre.web.publication.search import reindex  # noqa: PLC0415
-    except ImportError:  # the search is not part of this build yet
-        return
-    reindex(acts)
 
 
 @transaction.atomic
@@ -151,3 +172,53 @@ def mark_redaction(actor: AbstractBaseUser, clock: Clock, vote: ItemVote, text: 
     audit.record(actor, clock, meeting.collectivity, "act.redact", mark,
                  f"Occultation marquée dans {number}", after={"number": number})  # fmt: skip
     return mark
+
+
+def publish_meeting_document(
+    actor: AbstractBaseUser, clock: Clock, meeting: Meeting, kind: str, *, pdf: bytes | None = None
+) -> PublishedDocument:
+    """Publish the meeting's list of deliberations (rendered from its registered
+    items, with the register's head digest) or its adopted minutes (the PDF given);
+    a `published` event about the meeting goes into the register."""
+    require_role(actor, meeting.collectivity, CLERKS)
+    if PublishedDocument.objects.filter(assembly=meeting.assembly, meeting_date=meeting.date,
+                                        kind=kind).exists():  # fmt: skip
+        raise ServiceError("Ce document de la séance est déjà publié.")
+    if kind == str(MeetingDocumentKind.MINUTES) and pdf is None:
+        raise ServiceError("Joignez le procès-verbal adopté et signé (PDF).")
+    if pdf is None:
+        pdf = _render_list(meeting)
+    now = clock()
+    document = (
+        DocumentKind.MINUTES
+        if kind == str(MeetingDocumentKind.MINUTES)
+        else DocumentKind.DELIBERATION_LIST
+    )
+    append_event_to_register(meeting.assembly, LifecycleEvent(
+        kind=EventKind.PUBLISHED, on=timezone.localdate(now), document=document), clock)  # fmt: skip
+    with transaction.atomic():
+        published = PublishedDocument(collectivity=meeting.collectivity, assembly=meeting.assembly,
+                                      meeting_date=meeting.date, kind=kind,
+                                      pdf_sha256=hashlib.sha256(pdf).hexdigest(),
+                                      published_on=timezone.localdate(now), published_at=now)  # fmt: skip
+        published.pdf.save(f"{meeting.collectivity.siren}-{meeting.date}-{kind}.pdf",
+                           ContentFile(pdf), save=True)  # fmt: skip
+        audit.record(actor, clock, meeting.collectivity, "meeting.publish", published,
+                     f"{published.get_kind_display()} du {meeting.date:%d/%m/%Y} publié",
+                     after={"kind": kind})  # fmt: skip
+    return published
+
+
+def _render_list(meeting: Meeting) -> bytes:
+    """The list of the meeting's registered deliberations, anchored to the register."""
+    from registre.documents import render  # noqa: PLC0415
+    from registre.web.live.documents import list_anchor  # noqa: PLC0415
+    from registre.web.live.record import sitting_record  # noqa: PLC0415
+
+    sitting = getattr(meeting, "sitting", None)
+    if sitting is None:
+        raise ServiceError("La séance n'a pas été tenue dans registre : joignez la liste en PDF.")
+    record = sitting_record(sitting)
+    if not record.deliberations:
+        raise ServiceError("Aucun point de la séance n'est inscrit au registre.")
+    return render(record, DocumentKind.DELIBERATION_LIST, anchor=list_anchor(meeting.assembly))

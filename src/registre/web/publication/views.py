@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET
 from registre.record import AssemblyKind
 from registre.web.core.models import ASSEMBLY_LABELS, Collectivity
 from registre.web.core.tenancy import public_view
-from registre.web.publication.models import PublishedAct
+from registre.web.publication.models import PublishedAct, PublishedDocument
 
 PER_PAGE = 20
 OUTCOMES = {"adopted": "Adoptée", "rejected": "Rejetée", "postponed": "Reportée",
@@ -151,8 +151,20 @@ def meeting(request: HttpRequest, siren: str, day: str) -> HttpResponse:
                  .select_related("assembly").order_by("assembly__kind", "number"))  # fmt: skip
     if not found:
         raise Http404("Aucun acte publié pour cette séance.")
+    documents = PublishedDocument.objects.filter(collectivity=collectivity, meeting_date=date)
     return render(request, "registre/portal/meeting.html", {
-        "collectivity": collectivity, "date": date, "acts": found, "outcomes": OUTCOMES})  # fmt: skip
+        "collectivity": collectivity, "date": date, "acts": found, "outcomes": OUTCOMES,
+        "documents": documents})  # fmt: skip
+
+
+@require_GET
+@public_view
+def meeting_pdf(request: HttpRequest, siren: str, day: str, kind: str) -> FileResponse:
+    """A meeting's published list of deliberations or minutes."""
+    found = get_object_or_404(PublishedDocument, collectivity__siren=siren, meeting_date=day,
+                              kind=kind)  # fmt: skip
+    return FileResponse(found.pdf.open("rb"), content_type="application/pdf",
+                        filename=f"{siren}-{day}-{kind}.pdf")  # fmt: skip
 
 
 @require_GET

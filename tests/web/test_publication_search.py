@@ -1,0 +1,170 @@
+"""The portal's French full-text search (registre.web.publication.search), on the
+database of the run: `make test` runs this file on SQLite, then again on PostgreSQL
+(REGISTRE_TEST_DATABASE=postgresql). Each run checks the same fixed hits, so both
+databases agree on the word list of tests/data/publication/search-queries.json.
+
+The acts: the 160 subjects of Montpellier's council of 25 November and 16 December
+2013 (tests/data/publication/montpellier-2013-11-2013-12.csv, as the city published
+them), loaded by the bulk path; the Dijon SIECO deliberation published through the
+publication service; and three acts of our own (one withdrawn).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from webfactories import CLOCK, make_collectivity
+
+from registre.record import AssemblyKind, loads
+from registre.web.publication import search
+from registre.web.publication.bulk import bulk_load
+from registre.web.publication.models import PublishedAct
+from registre.web.publication.search import has_words, index_text, search_acts, terms
+from registre.web.publication.services import store_act
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "publication"
+DIJON = Path(__file__).resolve().parents[2] / "src" / "registre" / "demo" / "dijon-2023-11-23.json"
+QUERIES: dict[str, list[str]] = json.loads((DATA / "search-queries.json").read_text("utf-8"))
+SIECO = "20231123_01"
+
+pytestmark = pytest.mark.django_db
+
+
+def montpellier_acts(assembly: Any) -> list[PublishedAct]:
+    """The acts of Montpellier's subjects: number, date and subject as published."""
+    with (DATA / "montpellier-2013-11-2013-12.csv").open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f, delimiter=";"))
+    return [act(assembly, row["Numéro de délibération"], row["Titre"],
+                dt.datetime.strptime(row["Date CM"], "%d/%m/%Y").date()) for row in rows]  # fmt: skip
+
+
+def act(assembly: Any, number: str, subject: str, day: dt.date, **extra: Any) -> PublishedAct:
+    """An unsaved act of `assembly`, published the next day."""
+    return PublishedAct(collectivity=assembly.collectivity, assembly=assembly, number=number,
+                        subject=subject, meeting_date=day, record_json="{}",
+                        published_on=day + dt.timedelta(days=1), published_at=timezone.now(),
+                        **extra)  # fmt: skip
+
+
+@pytest.fixture
+def acts() -> dict[str, Any]:
+    """The acts of the module, in two collectivities."""
+    montpellier = make_collectivity("Ville de Montpellier").assemblies.get(kind="conseil")
+    assert bulk_load(montpellier_acts(montpellier), progress=None) == 160
+    dijon = make_collectivity("Dijon métropole").assemblies.get(kind=AssemblyKind.CONSEIL.value)
+    record = loads(DIJON.read_text(encoding="utf-8"))
+    sieco = store_act(None, CLOCK, dijon, record, SIECO, None, published_on=dt.date(2023, 11, 24))
+    own = [
+        act(dijon, "2024_01", "Règlement intérieur : ordre et publicité des délibérations",
+            dt.date(2024, 1, 18), statement="Les DÉLIBÉRATIONS sont publiées sous forme électronique."),
+        act(dijon, "2024_02", "Chantier d'insertion des jardins familiaux", dt.date(2024, 1, 18),
+            withdrawn_at=timezone.now(), withdrawn_reason="Annulée par le tribunal administratif."),
+        act(dijon, "2024_03", "Œuvres d'art : prêt au musée", dt.date(2024, 1, 18),
+            matter_label="Culture", operative_part="- d'approuver le prêt des oeuvres."),
+    ]  # fmt: skip
+    bulk_load(own, progress=None)
+    return {"sieco": sieco, "withdrawn": PublishedAct.objects.get(number="2024_02")}
+
+
+def hits(query: str) -> list[str]:
+    """The numbers of the acts `query` finds, in the order the portal lists them."""
+    found = search_acts(PublishedAct.objects.all(), query)
+    return list(found.values_list("number", flat=True))
+
+
+def test_insertion_finds_the_sieco_deliberation(acts: dict[str, Any]) -> None:
+    # « Insertion » is in the subject, statement and operative part, capitalised
+    assert hits("insertion") == [SIECO]
+    assert hits("INSERTION emploi Côte-d'Or") == [SIECO]
+
+
+def test_deliberation_finds_deliberations_whatever_the_accents_and_case(acts: Any) -> None:
+    # 2024_01 says « délibérations » and « DÉLIBÉRATIONS »; 605, « Délibération modificative »;
+    # the SIECO act, « la présente délibération »
+    for query in ("deliberation", "délibérations", "DELIBERATIONS", "Délibération"):
+        assert hits(query) == ["2024_01", SIECO, "605"], query
+
+
+def test_the_word_list_finds_the_same_acts_on_every_database(acts: Any) -> None:
+    found = {query: hits(query) for query in QUERIES}
+    assert found == QUERIES, connection.vendor
+
+
+def test_a_withdrawn_act_is_never_found(acts: dict[str, Any]) -> None:
+    withdrawn = acts["withdrawn"]
+    assert "jardin" in index_text(withdrawn).split()  # indexed, yet never shown
+    for query in ("jardins familiaux", "chantier", "insertion"):
+        assert withdrawn.number not in hits(query), query
+    assert hits("jardins familiaux") == []
+
+
+def test_stop_words_and_punctuation_alone_find_nothing_without_error(acts: Any) -> None:
+    # (« les » is not in PostgreSQL's French stop words, so not here either)
+    for query in ("le la des du", "de", "!!! ??? ...", "« » — ’", "", "   ", "l'", "qu’il"):
+        assert not has_words(query), query
+        assert hits(query) == [], query
+    assert "trop courants" in search.NO_WORDS
+
+
+def test_fts5_operators_and_quotes_are_searched_as_words(acts: Any) -> None:
+    # FTS5 reads AND, OR, NOT, NEAR, * and quotes as syntax; the search reads words
+    for query in ('"théâtre', "théâtre*", "NEAR(théâtre vilar)", "-vilar", "AND OR NOT"):
+        hits(query)  # no error
+    assert hits("théâtre OR typhon") == []  # every word, « or » included
+    assert hits('"Théâtre" Jean "Vilar"') == ["581", "493", "492", "490"]
+
+
+def test_the_search_paginates_and_filters_like_a_queryset(acts: Any) -> None:
+    found = search_acts(PublishedAct.objects.filter(meeting_date__year=2013), "convention")
+    assert found.count() == len(QUERIES["convention"])
+    assert list(found[2:4].values_list("number", flat=True)) == QUERIES["convention"][2:4]
+    assert search_acts(PublishedAct.objects.filter(number="605"), "convention").count() == 0
+
+
+def test_pages_and_counts_of_the_plain_search_match_the_full_list(acts: Any) -> None:
+    # SQLite answers the portal's plain search from its FTS5 index alone
+    for query in ("convention", "aménagement", "typhon", "deliberation", "zzz"):
+        found = search_acts(PublishedAct.objects.visible(), query)
+        with CaptureQueriesContext(connection) as counted:
+            assert found.count() == len(hits(query)), query
+        if connection.vendor == "sqlite":  # the index alone, no join of the acts found
+            assert "publication_publishedact" not in counted[0]["sql"]
+        pages = [a.number for i in range(0, 35, 7) for a in found[i : i + 7]]
+        assert pages == hits(query)[:35], query
+    filtered = search_acts(PublishedAct.objects.filter(number__gt="5"), "convention")
+    assert filtered.count() == len([n for n in hits("convention") if n > "5"])
+
+
+def test_terms_fold_case_accents_and_ligatures_and_drop_stop_words() -> None:
+    assert terms("Les Délibérations du Conseil") == ["le", "deliber", "conseil"]
+    assert terms("CŒUR, coeur, Cœur") == ["coeur"] * 3
+    assert terms("L’insertion d'un Chèque-parking") == ["insert", "chequ", "parking"]
+    assert terms("2ème avenant n°12, lot 10C") == ["2eme", "aven", "12", "lot", "10c"]
+    assert terms("Montpellier_x0001_Participation") == ["montpelli", "x0001", "particip"]
+
+
+def test_the_index_follows_the_rows(acts: dict[str, Any]) -> None:
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+            triggers = {name for (name,) in cursor.fetchall()}
+        # a later migration that remakes the table on SQLite drops them (see 0002_search)
+        assert {f"{search.FTS_TABLE}_{e}" for e in ("insert", "delete", "update")} <= triggers
+    sieco = acts["sieco"]
+    sieco.subject, sieco.statement, sieco.operative_part = "Typhon sur la Côte-d'Or", "", ""
+    sieco.save()
+    search.reindex([sieco])  # what the publication services do after a write
+    assert hits("insertion") == []
+    assert hits("typhon") == [SIECO, "465"]
+    PublishedAct.objects.filter(number="465").delete()
+    assert hits("typhon") == [SIECO]
+    PublishedAct.objects.filter(number=SIECO).update(withdrawn_at=timezone.now())
+    assert hits("typhon") == []
