@@ -9,15 +9,11 @@ The database is the one `registre serve` uses (settings from the environment).
 
 from __future__ import annotations
 
-import datetime as dt
 import os
-from dataclasses import replace
 from typing import Any
 
 from registre.cli_export import Loaded
 from registre.errors import RecordFormatError, RegistreError
-from registre.opendata import PublishedDeliberation
-from registre.record import DeliberationRecord, EventKind, LifecycleEvent, MeetingRecord, loads
 
 
 def _setup() -> None:
@@ -26,58 +22,6 @@ def _setup() -> None:
     import django  # noqa: PLC0415 (the web stack loads only for this path)
 
     django.setup()
-
-
-def _events(act: Any) -> tuple[LifecycleEvent, ...]:
-    found: list[tuple[EventKind, dt.date | None]] = [
-        (EventKind.TRANSMITTED, act.transmitted_on),
-        (EventKind.PUBLISHED, act.published_on),
-    ]
-    return tuple(
-        LifecycleEvent(kind=kind, on=on, deliberation=act.number) for kind, on in found if on
-    )
-
-
-def _deliberation(record: MeetingRecord, act: Any) -> DeliberationRecord:
-    item = record.deliberation(act.number)
-    if item is None and len(record.deliberations) == 1:
-        item = record.deliberations[0]
-    if item is None:
-        raise RecordFormatError(f"l'enregistrement ne contient pas la délibération {act.number}")
-    # the act as published is the truth: its subject is redacted, its matter may be
-    # set (or inferred) after the vote
-    return replace(
-        item, number=act.number, subject=act.subject, act_id=act.act_id or None,
-        matter_code=act.matter_code or None, matter_label=act.matter_label or None,
-    )  # fmt: skip
-
-
-def _url(act: Any, base_url: str | None) -> str:
-    """The act's stable public address on the portal: its signed PDF when it has
-    one, else its page; on `base_url` if given, else on REGISTRE_PUBLIC_URL."""
-    from django.conf import settings  # noqa: PLC0415
-    from django.urls import reverse  # noqa: PLC0415
-
-    name = "portal_act_pdf" if act.pdf else "portal_act"
-    path = reverse(name, kwargs={"siren": act.collectivity.siren, "number": act.number})
-    return f"{(base_url or settings.PUBLIC_URL).rstrip('/')}{path}"
-
-
-def _item(act: Any, siret: str | None, base_url: str | None) -> PublishedDeliberation:
-    record = loads(act.record_json)
-    coll = act.collectivity
-    collectivity = replace(record.collectivity, name=coll.name, siren=coll.siren, siret=siret)
-    record = replace(record, collectivity=collectivity)
-    url = _url(act, base_url)
-    return PublishedDeliberation(
-        record=record,
-        deliberation=_deliberation(record, act),
-        source=f"acte n° {act.number} du {act.meeting_date.isoformat()} (base)",
-        url=url,
-        events=_events(act),
-        prefecture_id=act.prefecture_id or None,
-        matter_inferred=act.matter_inferred,
-    )
 
 
 def _acts(siren: str, year: int | None) -> tuple[Any, list[Any]]:
@@ -100,6 +44,8 @@ def load_database(siren: str, year: int | None, siret: str | None, base_url: str
     _setup()
     from django.db import DatabaseError  # noqa: PLC0415
 
+    from registre.web.publication.opendata import open_item  # noqa: PLC0415
+
     try:
         collectivity, acts = _acts(siren, year)
     except DatabaseError as exc:
@@ -116,7 +62,7 @@ def load_database(siren: str, year: int | None, siret: str | None, base_url: str
     loaded = Loaded(inputs=len(acts))
     for act in acts:
         try:
-            loaded.items.append(_item(act, siret, base_url))
+            loaded.items.append(open_item(act, siret, base_url))
         except RecordFormatError as exc:
             loaded.failures.append((f"acte n° {act.number}", str(exc)))
     return loaded

@@ -350,7 +350,9 @@ def test_the_schema_and_its_documentation_are_served_from_here(published: dict[s
     schema = client.get(f"{API}/openapi.json").json()
     assert {"/api/public/v1/actes", "/api/public/v1/actes/{collectivite}/{numero}",
             "/api/public/v1/seances", "/api/public/v1/collectivites", "/api/public/v1/marques",
-            "/api/public/v1/actes/{collectivite}/{numero}/retrait"} == set(schema["paths"])  # fmt: skip
+            "/api/public/v1/actes/{collectivite}/{numero}/retrait",
+            "/api/public/v1/exports/scdl.csv", "/api/public/v1/exports/popolo.json",
+            } == set(schema["paths"])  # fmt: skip
     page = client.get(f"{API}/docs").content.decode()
     assert f"{API}/openapi.json" in page and "https://" not in page and "//cdn" not in page
     script = client.get(f"{API}/docs/redoc.js")
@@ -385,7 +387,8 @@ def test_withdrawing_an_act_of_the_register_enters_the_event_into_it(
 
 OPERATIONS = [("GET", "/actes"), ("GET", "/actes/{collectivite}/{numero}"), ("GET", "/seances"),
               ("GET", "/collectivites"), ("POST", "/actes/{collectivite}/{numero}/retrait"),
-              ("POST", "/marques")]  # fmt: skip
+              ("POST", "/marques"), ("GET", "/exports/scdl.csv"),
+              ("GET", "/exports/popolo.json")]  # fmt: skip
 CHECKS = [not_a_server_error, response_schema_conformance, status_code_conformance,
           content_type_conformance]  # fmt: skip
 
@@ -429,3 +432,26 @@ def test_the_api_answers_as_its_schema_says(
         case.call_and_validate(headers=headers, checks=CHECKS)
 
     run()
+
+
+def test_the_exports_carry_only_visible_redacted_acts(published: dict[str, Any]) -> None:
+    a = published["a"]
+    a.siret = "20000000100018"
+    a.save()
+    services_api.mark_redaction(ApiToken.objects.get(collectivity=a), CLOCK, a.siren, "2025_10",
+                                PRIVATE)  # fmt: skip
+    scdl = Client().get(f"{API}/exports/scdl.csv", {"collectivite": a.siren})
+    assert scdl["Content-Type"].startswith("text/csv")
+    lines = scdl.content.decode("utf-8").splitlines()
+    assert lines[0].startswith("COLL_NOM,COLL_SIRET,DELIB_ID") and len(lines) == 1 + 5
+    body = scdl.content.decode("utf-8") + Client().get(
+        f"{API}/exports/popolo.json", {"collectivite": a.siren}).content.decode("utf-8")  # fmt: skip
+    assert "Tarifs de la cantine scolaire" in body and "20000000100018" in body
+    assert "Jumelage" not in body  # withdrawn
+    assert PRIVATE not in body and "[occulté]" in body  # redacted
+    assert "Acquisition du moulin" not in body  # never published
+    assert "Budget primitif de B" not in body  # another collectivity
+    year = Client().get(f"{API}/exports/scdl.csv", {"collectivite": a.siren, "annee": 2024})
+    assert len(year.content.decode("utf-8").splitlines()) == 1 + 1
+    missing = Client().get(f"{API}/exports/scdl.csv", {"collectivite": "999999999"})
+    assert_error(missing, 404, "introuvable")

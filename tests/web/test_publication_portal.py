@@ -20,7 +20,7 @@ from webfactories import CLOCK, make_collectivity, make_item, make_meeting, make
 from registre.register import EntryKind
 from registre.web.live import services
 from registre.web.live.models import ItemVote, Presence
-from registre.web.live.register import open_store
+from registre.web.live.register import assembly_key, open_store
 from registre.web.publication import services as publication
 from registre.web.publication.importing import import_results
 from registre.web.publication.models import PublishedAct, Redaction
@@ -69,8 +69,9 @@ def test_a_published_act_on_the_portal_feed_and_register() -> None:
     feed = ET.fromstring(client.get(f"/public/{town.siren}/flux.atom").content)
     _assert_atom(feed, 1)
     store = open_store()
-    try:
-        events = [loads_event(e) for e in store.entries() if e.kind is EntryKind.EVENT]  # type: ignore[attr-defined]
+    try:  # this assembly's chain: the register is shared by every test of the run
+        chain = store.entries(assembly_key(votes[0].item.meeting.assembly))  # type: ignore[attr-defined]
+        events = [loads_event(e) for e in chain if e.kind is EntryKind.EVENT]
     finally:
         store.close()  # type: ignore[attr-defined]
     assert [(e["kind"], e["deliberation"]) for e in events] == [("published", act.number)]
@@ -191,11 +192,12 @@ def test_the_list_of_deliberations_and_the_minutes_published_for_the_meeting() -
     assert "cantine" in _text(b"".join(pdf.streaming_content))
 
 
-def test_the_published_pdf_carries_the_signed_r2131_1_mention(settings: Any, tmp_path: Path) -> None:
-    from signatures.testca import PASSPHRASE, DemoCA  # noqa: PLC0415
-
+def test_the_published_pdf_carries_the_signed_r2131_1_mention(
+    settings: Any, tmp_path: Path
+) -> None:
     from registre.rules import Severity  # noqa: PLC0415
     from registre.signatures import check_publication, read_mention  # noqa: PLC0415
+    from signatures.testca import PASSPHRASE, DemoCA  # noqa: PLC0415
 
     ca = DemoCA()
     settings.PUBLICATION_P12 = str(ca.issue(tmp_path, "Commune de Saint-Aubin publication"))
@@ -214,3 +216,20 @@ def test_the_published_pdf_carries_the_signed_r2131_1_mention(settings: Any, tmp
     middle = len(pdf) // 3
     tampered = pdf[:middle] + bytes([pdf[middle] ^ 0x01]) + pdf[middle + 1 :]
     assert [f for f in check_publication(tampered, [ca.root]) if f.severity is Severity.ERROR]
+
+
+def test_the_matter_filter_and_a_number_shared_by_two_assemblies() -> None:
+    town, clerk, votes = _closed_items(["Tarifs de la cantine scolaire", "Budget annexe de l'eau"])
+    first = publication.publish(clerk, CLOCK, votes[0])
+    second = publication.publish(clerk, CLOCK, votes[1])
+    PublishedAct.objects.filter(pk=first.pk).update(matter_code="7.1")
+    PublishedAct.objects.filter(pk=second.pk).update(matter_code="7.10")
+    client = Client()
+    page = client.get(f"/public/{town.siren}/actes/", {"matiere": "7.1"}).content.decode()
+    assert "Tarifs de la cantine" in page and "Budget annexe" not in page
+    # the bureau publishes an act under the council's number: both pages answer
+    bureau = town.assemblies.get(kind="bureau")
+    PublishedAct.objects.filter(pk=second.pk).update(assembly=bureau, number=first.number)
+    assert client.get(f"/public/{town.siren}/actes/{first.number}/").status_code == 200
+    page = client.get(f"/public/{town.siren}/actes/{first.number}/", {"assemblee": "bureau"})
+    assert "Budget annexe" in page.content.decode()

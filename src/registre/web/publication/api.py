@@ -17,7 +17,7 @@ from typing import Any
 import ninja
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.urls import URLPattern, re_path, reverse
 from django.utils.http import urlencode
 from ninja import NinjaAPI, Query, Schema
@@ -27,7 +27,7 @@ from ninja.security import HttpBearer
 from registre.record import AssemblyKind
 from registre.web.clock import system_clock
 from registre.web.core.models import Collectivity
-from registre.web.publication import api_errors
+from registre.web.publication import api_errors, opendata
 from registre.web.publication import services_api as services
 from registre.web.publication.api_errors import ErrorOut
 from registre.web.publication.api_schemas import (
@@ -36,6 +36,7 @@ from registre.web.publication.api_schemas import (
     ActPage,
     ActPath,
     CollectivityPage,
+    ExportFilters,
     MarkIn,
     MarkOut,
     MeetingFilters,
@@ -253,6 +254,40 @@ def mark(request: HttpRequest, payload: MarkIn) -> ninja.Status[dict[str, Any]]:
                               "assemblee": done.mark.assembly.kind,
                               "acte_publie": done.act is not None,
                               "remplacements": done.replaced})  # fmt: skip
+
+
+def _export_acts(filters: ExportFilters) -> tuple[Collectivity, list[PublishedAct]]:
+    collectivity = Collectivity.objects.filter(siren=filters.collectivite).first()
+    if collectivity is None:
+        raise Http404(f"Aucune collectivité de SIREN {filters.collectivite}.")
+    acts = _visible().filter(collectivity=collectivity)
+    if filters.annee is not None:
+        acts = acts.filter(meeting_date__year=filters.annee)
+    return collectivity, list(
+        acts.select_related("collectivity").order_by("meeting_date", "number")
+    )
+
+
+CSV = {"content": {"text/csv": {"schema": {"type": "string"}}}}
+
+
+@api.get("/exports/scdl.csv", response={200: None, **ERRORS}, url_name="export_scdl",
+         summary="Export SCDL « Délibérations » 2.1.5 (CSV)",
+         openapi_extra={"responses": {200: {"description": "CSV SCDL", **CSV}}})  # fmt: skip
+def export_scdl(request: HttpRequest, filters: Query[ExportFilters]) -> HttpResponse:
+    """The collectivity's visible acts as SCDL « Délibérations » (one row each)."""
+    collectivity, acts = _export_acts(filters)
+    text = opendata.scdl_csv(acts, collectivity.siret or None)
+    return HttpResponse(text, content_type="text/csv; charset=utf-8")
+
+
+@api.get("/exports/popolo.json", response={200: dict[str, Any], **ERRORS},
+         url_name="export_popolo", summary="Export Popolo (votes, présence, pouvoirs)")  # fmt: skip
+def export_popolo(request: HttpRequest, filters: Query[ExportFilters]) -> HttpResponse:
+    """The collectivity's visible acts in the Popolo / Open Civic Data shape."""
+    collectivity, acts = _export_acts(filters)
+    return HttpResponse(opendata.popolo(acts, collectivity.siret or None),
+                        content_type="application/json")  # fmt: skip
 
 
 @api.get("/docs/redoc.js", include_in_schema=False, url_name="redoc_js")

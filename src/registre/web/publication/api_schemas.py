@@ -194,3 +194,10 @@ class MarkOut(Schema):
     assemblee: str
     acte_publie: bool
     remplacements: int
+
+
+class ExportFilters(Schema):
+    """Which acts an export takes: a collectivity's, of a year if given."""
+
+    collectivite: str = Field(pattern=SIREN, description="SIREN")
+    annee: int | None = Field(None, ge=1000, le=9999, description="année de la séance")

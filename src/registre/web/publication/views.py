@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass
 
 from django.core.paginator import Paginator
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
@@ -58,8 +58,10 @@ class Filters:
             acts = acts.filter(meeting_date__year=self.year)
         if self.meeting:
             acts = acts.filter(meeting_date=self.meeting)
-        if self.matter:
-            acts = acts.filter(matter_code__startswith=self.matter)
+        if self.matter:  # "7.1" keeps 7.1 and 7.1.x, not 7.10
+            acts = acts.filter(
+                Q(matter_code=self.matter) | Q(matter_code__startswith=f"{self.matter}.")
+            )
         if self.outcome:
             acts = acts.filter(outcome=self.outcome)
         if self.q:
@@ -97,9 +99,17 @@ def _query_without_page(request: HttpRequest) -> str:
     return query.urlencode()
 
 
-def _act(siren: str, number: str) -> PublishedAct:
-    return get_object_or_404(PublishedAct.objects.visible().select_related(
-        "collectivity", "assembly"), collectivity__siren=siren, number=number)  # fmt: skip
+def _act(request: HttpRequest, siren: str, number: str) -> PublishedAct:
+    """The act of that number; where two assemblies share it, the one `?assemblee=`
+    names, else the assembly created first (the council, made with the collectivity)."""
+    acts = PublishedAct.objects.visible().select_related("collectivity", "assembly").filter(
+        collectivity__siren=siren, number=number)  # fmt: skip
+    if kind := request.GET.get("assemblee"):
+        acts = acts.filter(assembly__kind=kind)
+    found = acts.order_by("assembly_id").first()
+    if found is None:
+        raise Http404("Aucun acte publié sous ce numéro.")
+    return found
 
 
 @require_GET
@@ -107,7 +117,7 @@ def _act(siren: str, number: str) -> PublishedAct:
 def act(request: HttpRequest, siren: str, number: str) -> HttpResponse:
     """An act's page: subject, date, outcome, tally, attendance, its PDF, its
     publication date, its act id, whether it is enforceable."""
-    found = _act(siren, number)
+    found = _act(request, siren, number)
     findings = [f for f in json.loads(found.findings_json) if f.get("severity") == "error"]
     return render(request, "registre/portal/act.html", {
         "act": found, "outcome": OUTCOMES.get(found.outcome, found.outcome),
@@ -131,7 +141,7 @@ def enforceability(act: PublishedAct) -> str:
 @public_view
 def act_pdf(request: HttpRequest, siren: str, number: str) -> FileResponse:
     """The published PDF of an act."""
-    found = _act(siren, number)
+    found = _act(request, siren, number)
     if not found.pdf:
         raise Http404("Pas de document pour cet acte.")
     return FileResponse(found.pdf.open("rb"), content_type="application/pdf",
