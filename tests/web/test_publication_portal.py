@@ -202,7 +202,7 @@ def test_the_published_pdf_carries_the_signed_r2131_1_mention(
     ca = DemoCA()
     settings.PUBLICATION_P12 = str(ca.issue(tmp_path, "Commune de Saint-Aubin publication"))
     settings.PUBLICATION_PASSPHRASE = PASSPHRASE.decode()
-    town, clerk, votes = _closed_items(["Tarifs de la cantine scolaire"])
+    _, clerk, votes = _closed_items(["Tarifs de la cantine scolaire"])
     act = publication.publish(clerk, CLOCK, votes[0])
     with act.pdf.open("rb") as stored:
         pdf = stored.read()
