@@ -350,6 +350,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_check(commands)
     from registre import (  # noqa: PLC0415 (they import this module)
+        cli_actes,
         cli_export,
         cli_import,
         cli_read,
@@ -362,6 +363,7 @@ def build_parser() -> argparse.ArgumentParser:
                 cli_import.add_import):  # fmt: skip
         add(commands)
     cli_export.add_export(commands)
+    cli_actes.add_actes(commands)
     demo = _add_simple(
         commands, "demo", run_demo,
         "démonstration : l'application web avec Dijon métropole (ou, avec --report, le "
