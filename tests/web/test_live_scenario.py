@@ -28,7 +28,7 @@ from registre.rules import Code, Severity, check
 from registre.web.core.services import ServiceError
 from registre.web.live import adjournment, appointments, services
 from registre.web.live.models import ItemVote, Presence, SittingEvent
-from registre.web.live.register import open_store
+from registre.web.live.register import assembly_key, open_store
 
 pytestmark = pytest.mark.django_db(transaction=True)
 C = ChangeKind
@@ -161,10 +161,10 @@ EXPECTED = {
 }  # fmt: skip
 
 
-def _frozen() -> list[Any]:
+def _frozen(assembly: Any) -> list[Any]:
     store = open_store()
-    try:
-        entries = list(store.entries())  # type: ignore[attr-defined]
+    try:  # this assembly's chain: the register is shared by every test of the run
+        entries = list(store.entries(assembly_key(assembly)))  # type: ignore[attr-defined]
     finally:
         store.close()  # type: ignore[attr-defined]
     assert verify(entries).ok
@@ -191,7 +191,7 @@ def test_a_meeting_of_twenty_items_frozen_as_the_law_says() -> None:
     second = adjournment.prepare_second_convocation(s.clerk, CLOCK, s.sitting)
     assert [i.subject for i in second.items.order_by("position")] == ["Point 16", "Point 17"]
     services.correct_item(s.clerk, CLOCK, s.sitting, s.at(1), "Erreur matérielle dans l'objet")
-    entries = _frozen()
+    entries = _frozen(s.meeting.assembly)
     assert [e.kind.value for e in entries] == ["deliberation"] * 18 + ["event"]
     for entry in entries[:18]:
         record = loads(entry.payload.decode("utf-8"))

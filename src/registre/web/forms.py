@@ -13,6 +13,7 @@ from registre.web.meetings.models import AgendaItem, Meeting, MeetingMode
 from registre.web.meetings.services import DraftFields, MeetingFields
 from registre.web.members.models import Civility, Member
 from registre.web.members.services import NewMember
+from registre.web.transmission.matters import matter_field
 
 MATTER = re.compile(r"^[1-9](\.[0-9]{1,2}){0,4}$")
 
@@ -159,6 +160,10 @@ class DraftForm(forms.Form):
         self.fields["rapporteur"] = forms.ModelChoiceField(
             Member.objects.filter(collectivity=collectivity), required=False, label="Rapporteur"
         )
+        # the prefecture's classification, once imported, is the list to pick from
+        matter = matter_field(collectivity, self.initial.get("matter_code"))
+        if matter is not None:
+            self.fields["matter_code"] = matter
 
     @staticmethod
     def initial_of(item: AgendaItem) -> dict[str, object]:

@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "registre.web.meetings",
     "registre.web.live",
     "registre.web.publication",
+    "registre.web.transmission",
 ]
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

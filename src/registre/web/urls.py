@@ -21,6 +21,7 @@ from registre.web.publication import views as portal
 from registre.web.publication.api import public_urls
 from registre.web.publication.feeds import acts_feed
 from registre.web.publication.urls import ActNumber, Siren
+from registre.web.transmission import views as transmission
 
 login = public_view(auth_views.LoginView.as_view(template_name="registre/login.html",
                                                  redirect_authenticated_user=True))  # fmt: skip
@@ -53,6 +54,9 @@ collectivity = [
     path("seances/<int:meeting_id>/documents.zip", live.meeting_documents, name="meeting_documents"),
     path("seances/<int:meeting_id>/publication/", publication_clerk.meeting_publication,
          name="meeting_publication"),
+    path("seances/<int:meeting_id>/transmission/", transmission.meeting_transmission,
+         name="meeting_transmission"),
+    path("transmission/", transmission.transmission_settings, name="transmission_settings"),
     path("seances/<int:meeting_id>/absence/", live.declare_absence, name="declare_absence"),
     path("projets/", meetings.draft_list, name="draft_list"),
     path("projets/<int:item_id>/annexes/", meetings.draft_attach, name="draft_attach"),
