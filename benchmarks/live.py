@@ -1,39 +1,55 @@
 """Benchmark of the live meeting (run with `.venv/bin/python benchmarks/live.py`).
 
 A sitting of 150 members, all present, its first item in debate; 100 screens open
-(90 public screens without login, 10 clerks' consoles on 2 sessions) each poll their
-state URL every second (`?v=` the version they last saw: 204 while current, else the
-fragment), on a fixed schedule from a random start; meanwhile 2 clerks each record a
-named vote on the item once per second (another list of members against each time, so
-each vote changes the tally). Measured: the vote's latency (objective p95 < 100 ms),
-the delay from its answer until all 100 screens have fetched its version or a later
-one (objective: within 1 s), a poll's latency, the failures. On SQLite, then on
-PostgreSQL (a server started for the run). Each run has its own `registre serve
---workers 2` (both cores, shared with this script), warmed up by 12 votes before the
-screens open (« vote seul »). When the screens miss the 1 s objective, the run is made
-again with a poll every 0.5 s. Prints « OK » or « SOUS L'OBJECTIF » per objective;
-exits 0. About 3 minutes (`--quick`: 8 s of votes instead of 20, 90 s in all).
+(90 public screens without login, 10 clerks' consoles on 2 sessions); meanwhile 2
+clerks each record a named vote on the item once per second (another list of members
+against each time, so each vote changes the tally). Two ways for the screens to
+follow, each measured on its own server:
+
+- « flux » (what the screens do): each screen holds one stream of server-sent events
+  (its state URL with `Accept: text/event-stream`) and notes when each version
+  arrives; the clerks' consoles follow theirs too, so a vote is answered by a 204
+  with the version it produced (`X-Registre-Version`);
+- « relève » (the fallback, for comparison): each screen polls its state URL every
+  second (`?v=` the version it last saw: 204 while current, else the fragment), on a
+  fixed schedule from a random start; a vote is answered by the console's fragment.
+
+Measured: the vote's latency (objective p95 < 100 ms), the delay from its answer
+until all 100 screens have received its version or a later one (objective: within
+1 s), the failures (a vote refused, late or in error; a stream refused or cut; a poll
+late or in error). On SQLite, then on PostgreSQL (a server started for the run).
+Each run has its own `registre serve --workers 2` (both cores, shared with this
+script), warmed up by 12 votes before the screens open (« vote seul »). Prints « OK »
+or « SOUS L'OBJECTIF » per objective, and the two ways side by side; exits 0. About
+5 minutes (`--quick`: 8 s of votes instead of 20, 3 minutes in all).
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
-import http.client
-import http.cookiejar
 import os
 import random
-import re
 import sys
 import tempfile
 import threading
 import time
-import urllib.parse
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
+from live_clients import (
+    TIMEOUT,
+    VERSION,
+    Poll,
+    Screen,
+    Site,
+    Vote,
+    connect,
+    open_streams,
+    poll,
+    record_vote,
+    send,
+)
 from registre.cli_web import free_port
 from web import (
     SLOW_MS,
@@ -43,7 +59,6 @@ from web import (
     report_log,
     report_slow,
     server_env,
-    session,
     start_server,
     stop_server,
 )
@@ -53,12 +68,9 @@ SCREENS = 100  # a tenth of them clerks' consoles, the others public screens
 CLERKS = ("greffe", "greffe2")
 VOTE_P95 = 0.100  # seconds
 UPDATE_LIMIT = 1.0  # seconds: every screen shows a vote within this delay after its answer
-TIMEOUT = 2.0  # seconds: a request not answered (or not sent) by then is a failure
-THREADS = 192
+THREADS = 192  # the polls' and votes' senders (the streams have a thread each)
 WORKERS = 2  # `registre serve --workers`
-PERIODS = (1.0, 0.5)  # the poll period; the second only when the first misses the objective
-VERSION = re.compile(rb'data-version="(\d+)"')
-REFUSAL = re.compile(rb'class="message error">([^<]*)<')
+PUSH = 0.0  # the « period » of a run whose screens follow a stream
 
 SETUP = """
 import datetime as dt, json, os, secrets, django
@@ -111,68 +123,12 @@ print(json.dumps({"cid": town.pk, "meeting": meeting.pk, "items": [i.pk for i in
 
 
 @dataclass(frozen=True, slots=True)
-class Session:
-    """A logged-in clerk: the cookies every request sends, the CSRF token of the forms."""
-
-    cookie: str
-    token: str
-
-
-@dataclass(frozen=True, slots=True)
-class Site:
-    """The server and what the requests need."""
-
-    port: int
-    pid: int
-    console: str  # /c/<cid>/seances/<id>/console/
-    public: str  # /public/seances/<id>/
-    members: tuple[int, ...]
-    sessions: tuple[Session, ...]
-
-
-@dataclass(slots=True)
-class Screen:
-    """An open screen: its state URL, its cookies (none for a public screen), the
-    version it shows, and each fragment it fetched (answered at, version)."""
-
-    path: str
-    cookie: str
-    version: int
-    seen: list[tuple[float, int]] = field(default_factory=list)
-
-
-@dataclass(frozen=True, slots=True)
-class Vote:
-    """One named vote: its latency from the time it was due, when it was answered,
-    the version its answer shows (0 when it failed)."""
-
-    latency: float
-    answered: float
-    version: int
-    why: str  # empty when it succeeded, else the failure: a status, a timeout, the refusal
-
-    @property
-    def ok(self) -> bool:
-        return not self.why
-
-
-@dataclass(frozen=True, slots=True)
-class Poll:
-    """One poll: its latency from the time it was due, its status (0: no answer)."""
-
-    latency: float
-    status: int
-    ok: bool
-
-
-@dataclass(frozen=True, slots=True)
 class Plan:
-    """What each run does: seconds of votes, the poll periods tried (the next one only
-    while the screens miss the objective, unless `every`), the number of screens."""
+    """What each database gets: seconds of votes, the runs (PUSH for the streams, else
+    a poll period), the number of screens."""
 
     seconds: float
-    periods: tuple[float, ...]
-    every: bool
+    runs: tuple[float, ...]
     screens: int
 
     @property
@@ -182,30 +138,39 @@ class Plan:
 
 @dataclass(slots=True)
 class Outcome:
-    """One run: a database, a poll period, and what was measured."""
+    """One run: a database, the streams or a poll period, and what was measured."""
 
     database: str
     period: float
     alone: float  # median latency of a vote before the screens open (warm-up)
     votes: list[Vote]
     polls: list[Poll]
-    delays: list[float]  # per successful vote: until the last screen fetched its version
-    unseen: int  # successful votes some screen never fetched before the end
+    broken: int  # streams refused or cut
+    delays: list[float]  # per successful vote: until the last screen received its version
+    unseen: int  # successful votes some screen never received before the end
     cpu: float  # cores used by the server's processes (PostgreSQL's counted apart)
     pg_cpu: float | None
     own_cpu: float  # cores used by this script, the screens' and clerks' side
+
+    @property
+    def way(self) -> str:
+        return "flux" if self.period == PUSH else f"relève {self.period:g} s"
 
     @property
     def vote_failures(self) -> int:
         return sum(not v.ok for v in self.votes)
 
     @property
-    def poll_failures(self) -> int:
-        return sum(not p.ok for p in self.polls)
+    def screen_failures(self) -> int:
+        return self.broken + sum(not p.ok for p in self.polls)
 
     @property
     def updated_in_time(self) -> bool:
         return self.unseen == 0 and bool(self.delays) and max(self.delays) <= UPDATE_LIMIT
+
+    @property
+    def p95(self) -> float:
+        return quantile([v.latency for v in self.votes], 0.95)  # the failed ones too
 
 
 def quantile(values: list[float], q: float) -> float:
@@ -213,84 +178,13 @@ def quantile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("inf")
 
 
-def send(
-    port: int, method: str, path: str, cookie: str = "", body: bytes | None = None
-) -> tuple[int, bytes]:
-    """One request on a new connection; its status and body."""
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=TIMEOUT)
-    headers = {"Cookie": cookie} if cookie else {}
-    if body is not None:
-        headers |= {"Content-Type": "application/x-www-form-urlencoded", "HX-Request": "true"}
-    try:
-        connection.request(method, path, body, headers)
-        response = connection.getresponse()
-        return response.status, response.read()
-    finally:
-        connection.close()
-
-
-def connect(port: int, pid: int, data: dict[str, object]) -> Site:
-    console = f"/c/{data['cid']}/seances/{data['meeting']}/console/"
-    sessions = tuple(Session(*session(port, name, str(data["password"]), console))
-                     for name in data["clerks"])  # type: ignore[attr-defined]  # fmt: skip
-    return Site(port, pid, console, f"/public/seances/{data['meeting']}/",
-                tuple(data["members"]), sessions)  # type: ignore[arg-type]  # fmt: skip
-
-
-def vote_body(site: Site, clerk: int, n: int) -> bytes:
-    """The form of clerk `clerk`'s `n`-th named vote: all for but 1 to 10 members
-    against, the count changing from one vote to the next (the clerks alternate)."""
-    against = 1 + (2 * n + clerk) % 10
-    fields = [("csrfmiddlewaretoken", site.sessions[clerk].token), ("action", "named"),
-              ("default", "for")] + [("against", str(pk)) for pk in site.members[10:10 + against]]  # fmt: skip
-    return urllib.parse.urlencode(fields).encode()
-
-
-def record_vote(site: Site, clerk: int, n: int, due: float) -> Vote:
-    """A named vote, answered by the console's fragment; a refusal (shown as a message
-    in a 200 fragment), another status, no version or a late answer is a failure."""
-    body = vote_body(site, clerk, n)
-    status, page = 0, b""
-    with contextlib.suppress(OSError):  # timeouts, refused or reset connections
-        if time.perf_counter() - due < TIMEOUT:
-            status, page = send(site.port, "POST", site.console + "action/",
-                                site.sessions[clerk].cookie, body)  # fmt: skip
-    answered = time.perf_counter()
-    found, refused = VERSION.search(page), REFUSAL.search(page)
-    why = ("délai dépassé" if status == 0 or answered - due >= TIMEOUT
-           else f"statut {status}" if status != 200
-           else f"refus : {refused[1].decode(errors='replace')[:80]}" if refused
-           else "fragment sans version" if found is None else "")  # fmt: skip
-    return Vote(answered - due, answered, int(found[1]) if found and not why else 0, why)
-
-
-def poll(site: Site, screen: Screen, due: float, lock: threading.Lock) -> Poll:
-    """One poll of a screen with the version it shows."""
-    status, page = 0, b""
-    with contextlib.suppress(OSError):
-        if time.perf_counter() - due < TIMEOUT:
-            status, page = send(site.port, "GET", f"{screen.path}?v={screen.version}",
-                                screen.cookie)  # fmt: skip
-    answered = time.perf_counter()
-    ok = status in (200, 204) and answered - due < TIMEOUT
-    if ok and status == 200:
-        found = VERSION.search(page)
-        if found is None:
-            ok = False
-        else:
-            with lock:
-                screen.seen.append((answered, int(found[1])))
-                screen.version = max(screen.version, int(found[1]))
-    return Poll(answered - due, status, ok)
-
-
-def warm_up(site: Site) -> float:
+def warm_up(site: Site, push: bool) -> float:
     """Templates, connections and both workers warmed, the answers checked (a slow
     first answer is forgiven, a refusal is not); the median latency of a vote alone
     (no screen open)."""
     latencies = []
     for n in range(12):
-        vote = record_vote(site, n % 2, n, time.perf_counter())
+        vote = record_vote(site, n % 2, n, time.perf_counter(), push)
         if not vote.ok and vote.why != "délai dépassé":
             raise SystemExit(f"vote nominatif refusé ou en échec pendant la mise en route "
                              f"({vote})")  # fmt: skip
@@ -306,27 +200,28 @@ def warm_up(site: Site) -> float:
 
 
 def current_version(site: Site) -> int:
-    status, page = send(site.port, "GET", site.public + "etat/")
+    status, page, _ = send(site.port, "GET", site.public + "etat/")
     found = VERSION.search(page)
     if status != 200 or found is None:
         raise SystemExit(f"état public : réponse {status} sans version")
     return int(found[1])
 
 
-def run(site: Site, database: str, period: float, plan: Plan, pg: int | None) -> Outcome:
-    """The screens polling every `period` from a random start, the clerks voting once a
-    second each, for `plan.seconds`; then the screens poll for one more period (plus the
-    timeout), so that each can fetch the last vote."""
-    rng, alone = random.Random(0), warm_up(site)
+def screens_of(site: Site, plan: Plan) -> list[Screen]:
     version = current_version(site)
-    screens = [Screen(site.public + "etat/", "", version)
-               for _ in range(plan.screens - plan.consoles)] + [
+    return [Screen(site.public + "etat/", "", version)
+            for _ in range(plan.screens - plan.consoles)] + [
         Screen(site.console + "etat/", site.sessions[n % 2].cookie, version)
         for n in range(plan.consoles)
     ]  # fmt: skip
-    due_list: list[tuple[float, int, int]] = []  # (due, screen or -1 - clerk, vote number)
+
+
+def schedule(site: Site, plan: Plan, period: float, screens: int) -> list[tuple[float, int, int]]:
+    """(due, screen or -1 - clerk, vote number), in order: the clerks' votes once a
+    second each, the polls every `period` from a random start (none for streams)."""
+    rng, due_list = random.Random(0), []
     end = plan.seconds + period + TIMEOUT
-    for s in range(len(screens)):
+    for s in range(screens if period != PUSH else 0):
         due = rng.uniform(0, period)
         while due < end:
             due_list.append((due, s, 0))
@@ -334,41 +229,55 @@ def run(site: Site, database: str, period: float, plan: Plan, pg: int | None) ->
     for clerk in range(len(site.sessions)):
         due_list += [(0.25 + clerk / len(site.sessions) + n, -1 - clerk, n)
                      for n in range(int(plan.seconds))]  # fmt: skip
-    due_list.sort()
+    return sorted(due_list)
+
+
+def run(site: Site, database: str, period: float, plan: Plan, pg: int | None) -> Outcome:
+    """The screens following (streams, or polls every `period` from a random start),
+    the clerks voting once a second each, for `plan.seconds`; then one more period and
+    the timeout, so that each screen can receive the last vote."""
+    push = period == PUSH
+    alone, screens = warm_up(site, push), screens_of(site, plan)
     votes: list[Vote] = []
     polls: list[Poll] = []
-    lock = threading.Lock()
+    lock, stop = threading.Lock(), threading.Event()
 
     def one(due: float, who: int, n: int) -> None:
         if who < 0:
-            votes.append(record_vote(site, -1 - who, n, due))  # list.append is atomic
+            votes.append(record_vote(site, -1 - who, n, due, push))  # list.append is atomic
         else:
             polls.append(poll(site, screens[who], due, lock))
 
+    streams = open_streams(site, screens, stop) if push else []
     cpu, pg_cpu = cpu_seconds(site.pid), cpu_seconds(pg) if pg else 0.0
     own = time.process_time()
-    pool = ThreadPoolExecutor(THREADS)
+    pool = ThreadPoolExecutor(THREADS if not push else 8)
     start = time.perf_counter() + 0.1
     try:
-        for offset, who, n in due_list:
+        for offset, who, n in schedule(site, plan, period, len(screens)):
             pause = start + offset - time.perf_counter()
             if pause > 0:
                 time.sleep(pause)
             pool.submit(one, start + offset, who, n)
+        if push:  # the last vote's events
+            time.sleep(max(0.0, start + plan.seconds + 1 + TIMEOUT - time.perf_counter()))
     finally:  # on Ctrl+C, the requests not yet sent are dropped
         pool.shutdown(wait=True, cancel_futures=True)
+        stop.set()
+        for thread in streams:
+            thread.join()
     wall = time.perf_counter() - start
     delays, unseen = update_delays(votes, screens)
-    return Outcome(database, period, alone, votes, polls, delays, unseen,
-                   (cpu_seconds(site.pid) - cpu) / wall,
+    return Outcome(database, period, alone, votes, polls, sum(bool(s.failure) for s in screens),
+                   delays, unseen, (cpu_seconds(site.pid) - cpu) / wall,
                    (cpu_seconds(pg) - pg_cpu) / wall if pg else None,
                    (time.process_time() - own) / wall)  # fmt: skip
 
 
 def update_delays(votes: list[Vote], screens: list[Screen]) -> tuple[list[float], int]:
     """For each successful vote, the delay from its answer until the last of the
-    screens fetched its version (or a later one); and how many votes some screen
-    never fetched."""
+    screens received its version (or a later one); and how many votes some screen
+    never received."""
     delays, unseen = [], 0
     timelines = [sorted(screen.seen) for screen in screens]
     for vote in (v for v in votes if v.ok):
@@ -386,34 +295,33 @@ def update_delays(votes: list[Vote], screens: list[Screen]) -> tuple[list[float]
 
 def print_outcome(o: Outcome) -> None:
     ms = [v.latency * 1000 for v in o.votes]  # the failed ones too: mostly timeouts
-    fresh = [p.latency * 1000 for p in o.polls if p.status == 200]
-    same = [p.latency * 1000 for p in o.polls if p.status == 204]
     pg = f", PostgreSQL {o.pg_cpu:.2f} cœur" if o.pg_cpu is not None else ""
-    print(f"  relève toutes les {o.period:g} s : vote seul {o.alone * 1000:.0f} ms ; {len(o.votes)} votes (p50 {quantile(ms, 0.5):.0f} ms, "
+    if o.period == PUSH:
+        screens = f"{o.broken} flux refusés ou coupés"
+    else:
+        fresh = [p.latency * 1000 for p in o.polls if p.status == 200]
+        same = [p.latency * 1000 for p in o.polls if p.status == 204]
+        screens = (f"{len(o.polls)} relèves : {len(fresh)} fragments (p95 "
+                   f"{quantile(fresh, 0.95):.0f} ms), {len(same)} « 204 » (p95 "
+                   f"{quantile(same, 0.95):.0f} ms), échecs {o.screen_failures}")  # fmt: skip
+    print(f"  {o.way} : vote seul {o.alone * 1000:.0f} ms ; {len(o.votes)} votes (p50 {quantile(ms, 0.5):.0f} ms, "
           f"p95 {quantile(ms, 0.95):.0f} ms, max {quantile(ms, 1.0):.0f} ms, échecs {o.vote_failures}) ; "
-          f"{len(o.polls)} relèves : {len(fresh)} fragments (p95 {quantile(fresh, 0.95):.0f} ms), "
-          f"{len(same)} « 204 » (p95 {quantile(same, 0.95):.0f} ms), échecs {o.poll_failures} ; "
-          f"tous les écrans à jour : p95 {quantile(o.delays, 0.95) * 1000:.0f} ms, "
+          f"{screens} ; tous les écrans à jour : p95 {quantile(o.delays, 0.95) * 1000:.0f} ms, "
           f"max {quantile(o.delays, 1.0) * 1000:.0f} ms, votes jamais vus de tous {o.unseen} ; "
           f"CPU serveur {o.cpu:.2f} cœur{pg}, générateur {o.own_cpu:.2f} cœur", flush=True)  # fmt: skip
     reasons: dict[str, int] = {}
-    for v in o.votes:
-        if v.why:
-            reasons[v.why] = reasons.get(v.why, 0) + 1
-    if reasons:
-        print(f"  échecs des votes : {reasons}")
-    statuses: dict[int, int] = {}
-    for p in o.polls:
-        if not p.ok:
-            statuses[p.status] = statuses.get(p.status, 0) + 1
-    if statuses:  # 0: a timeout or a refused connection
-        print(f"  échecs des relèves par statut (0 : délai dépassé) : {statuses}")
+    for why in [v.why for v in o.votes] + [
+        f"statut de relève {p.status}" for p in o.polls if not p.ok
+    ]:
+        if why:
+            reasons[why] = reasons.get(why, 0) + 1
+    if reasons:  # a poll's status 0: a timeout or a refused connection
+        print(f"  échecs : {reasons}")
 
 
 def measure(database: str, url: str | None, plan: Plan, pg: int | None) -> list[Outcome]:
-    """The runs on one database and data folder: the first poll period, then the next
-    ones while the screens miss the objective; a server started for each (an overloaded
-    one takes long to drain the requests the screens gave up)."""
+    """The runs on one database and data folder, a server started for each (an
+    overloaded one takes long to drain the requests the screens gave up)."""
     outcomes: list[Outcome] = []
     with tempfile.TemporaryDirectory(prefix="registre-live-bench-") as tmp:
         env = server_env(Path(tmp), url)
@@ -421,7 +329,7 @@ def measure(database: str, url: str | None, plan: Plan, pg: int | None) -> list[
             env, f"MEMBERS, CLERKS = {MEMBERS}, {CLERKS!r}\n{SETUP}", "préparation de la séance"
         )
         print(f"{database} :", flush=True)
-        for period in plan.periods:
+        for period in plan.runs:
             port, log = free_port(), Path(tmp) / f"serveur-{period:g}.log"
             server = start_server(env, port, log, WORKERS)
             try:
@@ -430,9 +338,7 @@ def measure(database: str, url: str | None, plan: Plan, pg: int | None) -> list[
             finally:
                 stop_server(server)
             print_outcome(outcomes[-1])
-            report_log(f"{database}, relève {period:g} s", log)
-            if outcomes[-1].updated_in_time and not plan.every:
-                break
+            report_log(f"{database}, {outcomes[-1].way}", log)
     return outcomes
 
 
@@ -463,26 +369,45 @@ def verdict(ok: bool) -> str:
 def print_results(outcomes: list[Outcome]) -> None:
     print(f"{'Mesure':<62} {'valeur':>10} {'objectif':>10}  état")
     for o in outcomes:
-        where = f"{o.database}, relève {o.period:g} s"
+        where = f"{o.database}, {o.way}"
         ms = [v.latency for v in o.votes]  # the failed ones too
-        p95 = quantile(ms, 0.95)
         late = _ms(quantile(o.delays, 1.0)) if o.unseen == 0 else f"{o.unseen} non vus"
-        failures = o.vote_failures + o.poll_failures
+        failures = o.vote_failures + o.screen_failures
         rows = [
             (f"Vote nominatif seul, médiane ({where})", _ms(o.alone), "", ""),
             (f"Vote nominatif, p50 ({where})", _ms(quantile(ms, 0.5)), "", ""),
-            (f"Vote nominatif, p95 ({where})", _ms(p95), "< 100 ms", verdict(p95 < VOTE_P95)),
+            (f"Vote nominatif, p95 ({where})", _ms(o.p95), "< 100 ms", verdict(o.p95 < VOTE_P95)),
             (f"Vote nominatif, max ({where})", _ms(quantile(ms, 1.0)), "", ""),
             (f"Tous les écrans à jour, p95 ({where})", _ms(quantile(o.delays, 0.95)), "", ""),
             (f"Tous les écrans à jour, max ({where})", late, "<= 1 s",
              verdict(o.updated_in_time)),
-            (f"Relève de l'état, p95 ({where})", _ms(quantile([p.latency for p in o.polls], 0.95)),
-             "", ""),
-            (f"Échecs : votes {o.vote_failures}, relèves {o.poll_failures} ({where})",
+            (f"Échecs : votes {o.vote_failures}, écrans {o.screen_failures} ({where})",
              str(failures), "0", verdict(failures == 0)),
         ]  # fmt: skip
         for label, value, target, state in rows:
             print(f"{label:<62} {value:>10} {target:>10}  {state}")
+
+
+def print_comparison(outcomes: list[Outcome]) -> None:
+    """The streams against the polls, database by database: the ratio of each figure."""
+    pairs = [(a, b) for a in outcomes for b in outcomes
+             if a.database == b.database and a.period == PUSH and b.period != PUSH]  # fmt: skip
+    if not pairs:
+        return
+    print(f"\n{'Flux / relève':<40} {'flux':>10} {'relève':>10} {'rapport':>8}")
+    for push, polled in pairs:
+        where = f"{push.database}, {polled.way}"
+        for label, a, b, unit in (
+            ("vote p95", push.p95 * 1000, polled.p95 * 1000, "ms"),
+            ("écrans à jour, max", quantile(push.delays, 1.0) * 1000,
+             quantile(polled.delays, 1.0) * 1000, "ms"),
+            ("CPU serveur", push.cpu, polled.cpu, ""),
+        ):  # fmt: skip
+            known = b and float("inf") not in (a, b)  # inf: no vote went through
+            ratio = f"{a / b:.2f}" if known else "—"
+            shown = ["—" if x == float("inf") else f"{x:.0f} ms" if unit == "ms"
+                     else f"{x:.2f} cœur" for x in (a, b)]  # fmt: skip
+            print(f"{f'{label} ({where})':<40} {shown[0]:>10} {shown[1]:>10} {ratio:>8}")
 
 
 def _ms(seconds: float) -> str:
@@ -493,25 +418,28 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="8 s de votes au lieu de 20")
     parser.add_argument("--period", type=float, action="append",
-                        help="période de relève des écrans en secondes (répétable ; par "
-                             "défaut 1, puis 0,5 si 1 manque l'objectif)")  # fmt: skip
+                        help="période de relève des écrans en secondes, mesurée après le "
+                             "flux (répétable ; 1 par défaut)")  # fmt: skip
+    parser.add_argument("--no-poll", action="store_true", help="le flux seul, sans relève")
     parser.add_argument("--screens", type=int, default=SCREENS,
                         help=f"écrans ouverts, dont un dixième de consoles (défaut {SCREENS})")  # fmt: skip
     args = parser.parse_args(argv)
-    plan = Plan(8.0 if args.quick else 20.0, tuple(args.period or PERIODS), bool(args.period),
-                args.screens)  # fmt: skip
+    runs = (PUSH,) + (() if args.no_poll else tuple(args.period or (1.0,)))
+    plan = Plan(8.0 if args.quick else 20.0, runs, args.screens)
     sys.setswitchinterval(0.001)  # the scheduling thread waits less for the workers
     results = measure("SQLite", None, plan, None)
     postgres = measure_postgres(plan)
     print(f"\nSéance en direct : {MEMBERS} élus présents ; {plan.screens - plan.consoles} écrans "
-          f"publics et {plan.consoles} consoles (2 sessions) relevant leur état à période fixe, "
-          f"départ aléatoire ; 2 greffiers enregistrant chacun un vote nominatif par seconde "
-          f"pendant {plan.seconds:g} s ; serveur {WORKERS} processus waitress de 8 fils, sans épinglage "
-          f"(serveur, PostgreSQL et générateur se partagent les {os.cpu_count()} cœurs) ; "
-          f"charge moyenne {os.getloadavg()[0]:.1f}{pressure()}")  # fmt: skip
+          f"publics et {plan.consoles} consoles (2 sessions) suivant l'état par un flux, puis "
+          f"par relève à période fixe (départ aléatoire) ; 2 greffiers enregistrant chacun un "
+          f"vote nominatif par seconde pendant {plan.seconds:g} s ; serveur {WORKERS} processus "
+          f"uvicorn (8 fils pour les requêtes chacun), sans épinglage (serveur, PostgreSQL et "
+          f"générateur se partagent les {os.cpu_count()} cœurs) ; charge moyenne "
+          f"{os.getloadavg()[0]:.1f}{pressure()}")  # fmt: skip
     if postgres is None:
         print("PostgreSQL non installé : mesures PostgreSQL non faites.")
     print_results(results + (postgres or []))
+    print_comparison(results + (postgres or []))
     return 0
 
 

@@ -3,7 +3,7 @@
 The agenda page (GET /c/<cid>/seances/<id>/) and a draft's save (POST
 /c/<cid>/projets/<id>/modifier/), on SQLite and on PostgreSQL: the highest fixed arrival
 rate whose p95 latency stays under 100 ms without error (objectives 100 pages/s, 30 saves/s).
-The server is `registre serve` (waitress, 8 threads) on the demo data, in its own process
+The server is `registre serve` (uvicorn, 8 request threads) on the demo data, in its own process
 on core 1 (with PostgreSQL); this script, on core 0, loads it in open loop: request i is
 due at t0 + i/rate whatever the answers (64 threads, a new connection each), its latency
 counted from then. Each rate runs 5 s (`--quick`: 2 s), once more when it fails, going up
@@ -298,7 +298,7 @@ def measure(database: str, url: str | None, seconds: float) -> list[Result]:
 
 
 def report_log(database: str, log: Path) -> None:
-    """What the server said besides its banner: errors, waitress's queue warnings."""
+    """What the server said besides its banner: errors, warnings."""
     lines = [line for line in log.read_text(errors="replace").splitlines()
              if line.strip() and not line.startswith(("registre sert", "arrêt du serveur"))]  # fmt: skip
     if lines:
@@ -384,7 +384,7 @@ def main(argv: list[str] | None = None) -> int:
     placement = (f"serveur (et PostgreSQL) sur le cœur {SERVER_CORE}, générateur sur le cœur "
                  f"{LOAD_CORE}" if pinned else "sans épinglage : serveur, PostgreSQL et générateur "
                  "se partagent les cœurs")  # fmt: skip
-    print(f"\nApplication web : {args.workers} processus waitress de 8 fils ; boucle ouverte, {WORKERS} fils, {seconds:g} s "
+    print(f"\nApplication web : {args.workers} processus uvicorn de 8 fils ; boucle ouverte, {WORKERS} fils, {seconds:g} s "
           f"par débit (refait une fois s'il échoue) ; {placement} ; charge moyenne "
           f"{os.getloadavg()[0]:.1f}{pressure()}")  # fmt: skip
     if postgres is None:

@@ -1,5 +1,6 @@
 """`registre serve`, `registre demo` (the web demonstration) and `registre manage`:
-the web application started for real, behind waitress (a production WSGI server)."""
+the web application started for real, under uvicorn (a production ASGI server: the
+live screens' streams wait in its event loop, `registre.web.asgi`)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,6 @@ import sys
 import threading
 import urllib.parse
 import urllib.request
-from typing import Any
 
 from registre.errors import RegistreError
 
@@ -46,18 +46,43 @@ def _listen(host: str, port: int) -> socket.socket:
     return listener
 
 
-def _server(listener: socket.socket) -> Any:
-    """A waitress server for the application on the listening socket."""
-    from waitress.server import create_server  # noqa: PLC0415
+GRACE = 2  # seconds
 
-    from registre.web.wsgi import application  # noqa: PLC0415
 
-    return create_server(application, sockets=[listener], threads=8, ident="registre")
+class Server:
+    """uvicorn serving the ASGI application on a listening socket bound beforehand (as
+    `registre serve` does; the browser tests run it in a thread)."""
+
+    def __init__(self, listener: socket.socket) -> None:
+        import uvicorn  # noqa: PLC0415
+
+        from registre.web.asgi import application  # noqa: PLC0415
+
+        self.listener = listener
+        # the streams of open screens never end by themselves: cut after GRACE seconds
+        config = uvicorn.Config(application, lifespan="off", log_level="warning",
+                                access_log=False, proxy_headers=False, server_header=False,
+                                timeout_graceful_shutdown=GRACE)  # fmt: skip
+        self.uvicorn = uvicorn.Server(config)
+
+    def run(self) -> None:
+        """Serve until stopped (SIGINT, SIGTERM or `close`)."""
+        self.uvicorn.run(sockets=[self.listener])
+
+    @property
+    def started(self) -> bool:
+        """Whether it accepts connections."""
+        return bool(self.uvicorn.started)
+
+    def close(self) -> None:
+        """Have `run` return (from another thread), the open streams cut."""
+        self.uvicorn.should_exit = True
 
 
 def run_serve(args: argparse.Namespace) -> int:
     """`registre serve`: migrate the database, then serve until interrupted, in
-    `--workers` processes sharing one listening socket (each with 8 threads)."""
+    `--workers` processes sharing one listening socket (each with an event loop for
+    the live screens' streams and 8 threads for the requests)."""
     _setup()
     _migrate()
     listener = _listen(args.host, args.port)
@@ -65,7 +90,7 @@ def run_serve(args: argparse.Namespace) -> int:
     print(f"registre sert l'application sur http://{args.host}:{port}/ avec "
           f"{args.workers} processus (Ctrl+C pour arrêter)", flush=True)  # fmt: skip
     if args.workers <= 1:
-        _run_until_interrupted(_server(listener))
+        _run_until_interrupted(Server(listener))
         return 0
     return _prefork(listener, args.workers)
 
@@ -81,7 +106,7 @@ def _prefork(listener: socket.socket, workers: int) -> int:
         pid = os.fork()
         if pid == 0:  # a worker: serve until told to stop
             signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
-            _run_until_interrupted(_server(listener), quiet=True)
+            _run_until_interrupted(Server(listener), quiet=True)
             os._exit(0)
         children.append(pid)
     signal.signal(signal.SIGTERM, lambda *_: _stop(children))
@@ -104,7 +129,7 @@ def _stop(children: list[int]) -> None:
     raise SystemExit(0)
 
 
-def _run_until_interrupted(server: Any, *, quiet: bool = False) -> None:
+def _run_until_interrupted(server: Server, *, quiet: bool = False) -> None:
     try:
         server.run()
     except KeyboardInterrupt:
@@ -131,7 +156,7 @@ def run_web_demo(args: argparse.Namespace) -> int:
 
     demo = load_demo(system_clock)
     listener = _listen(args.host, 0 if args.check else args.port)
-    server = _server(listener)
+    server = Server(listener)
     address = f"http://{args.host}:{listener.getsockname()[1]}/"
     print(f"Démonstration : Dijon métropole, 86 élus, séance du 23 novembre 2023.\n"
           f"Base : {database}\nAdresse : {address}\n"
@@ -142,7 +167,7 @@ def run_web_demo(args: argparse.Namespace) -> int:
     return 0
 
 
-def _check(server: Any, address: str, username: str, password: str) -> int:
+def _check(server: Server, address: str, username: str, password: str) -> int:
     """Load the home page, log in as the clerk, and read the dashboard."""
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -189,7 +214,7 @@ def free_port() -> int:
 
 def add_web(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add `serve` and `manage` (the web `demo` options are added by `cli`)."""
-    serve = commands.add_parser("serve", help="démarre l'application web (waitress)",
+    serve = commands.add_parser("serve", help="démarre l'application web (uvicorn)",
                                 description="Démarre l'application web du greffe.")  # fmt: skip
     add_address(serve)
     serve.add_argument("--workers", type=int, default=1, metavar="N",

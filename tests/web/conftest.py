@@ -1,8 +1,12 @@
-"""Fixtures of the web tests: a local SMTP server the application sends to, and
-Chromium on the live server for the browser tests."""
+"""Fixtures of the web tests: a local SMTP server the application sends to, the
+application served as `registre serve` serves it (uvicorn, in a thread), and
+Chromium on it for the browser tests."""
 
 from __future__ import annotations
 
+import socket
+import threading
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -24,8 +28,36 @@ def mailbox(settings: Any) -> Iterator[Mailbox]:
 
 
 @pytest.fixture
-def chromium(live_server: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Browser, str]]:
-    """Chromium and the live server's address."""
+def served(transactional_db: None) -> Iterator[str]:
+    """The application under uvicorn, as `registre serve` runs it (the live screens'
+    streams need an ASGI server, which Django's own live server is not), on a free
+    port of the loopback; its address. The test's data is committed for it to see."""
+    from registre.cli_web import Server  # noqa: PLC0415 (imports Django's ASGI handler)
+    from registre.web.asgi import application  # noqa: PLC0415
+    from registre.web.live import stream  # noqa: PLC0415
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    server = Server(listener)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started and thread.is_alive() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    try:
+        assert server.started, "le serveur uvicorn n'a pas démarré"
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+    finally:
+        server.close()
+        thread.join(30)
+        # the server's threads keep connections open: PostgreSQL drops the test
+        # database only once every connection is closed
+        application.close()
+        stream.close()
+
+
+@pytest.fixture
+def chromium(served: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Browser, str]]:
+    """Chromium and the served application's address."""
     # Playwright's sync API runs an asyncio loop in the test thread, and Django's ORM
     # refuses to run inside one otherwise. Set for these tests only, not at import:
     # the variable would leak into the whole run and its subprocesses (`check
@@ -33,6 +65,6 @@ def chromium(live_server: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[tupl
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with browser.open_browser() as chromium:
         try:
-            yield chromium, live_server.url
+            yield chromium, served
         finally:
             connections.close_all()  # the loop's own connections (PostgreSQL's DROP)

@@ -1,11 +1,12 @@
 """The meeting console and the public screen in a real browser (Debian's Chromium
-driven by Playwright, against pytest-django's live server): a meeting held from the
-roll call to an item entered in the register, the public screen following the
-console and hiding the debate in camera, and two clerks on one console who see each
-other's changes by polling and cannot overwrite one made on a stale screen.
+driven by Playwright, against the application under uvicorn as `registre serve` runs
+it): a meeting held from the roll call to an item entered in the register, the
+public screen following the console by push (server-sent events, no polling) and
+hiding the debate in camera, and two clerks on one console who see each other's
+changes without a reload and cannot overwrite one made on a stale screen.
 
-Screens poll their state every 2 s: the waits below are the delays a clerk or the
-public would see (3 s for the public screen, 2.5 s between two clerks).
+The waits below are the delays a clerk or the public would see: 2 s at most (a
+screen polls every second only while its stream is down).
 """
 
 from __future__ import annotations
@@ -39,7 +40,9 @@ pytestmark = [
 NAMES = [("Claire", "MARTIN"), ("Hugo", "BERNARD"), ("Léa", "PETIT"), ("Nadia", "ROUX"),
          ("Yves", "FONTAINE"), ("Inès", "GARNIER")]  # fmt: skip
 SUBJECTS = ["Budget primitif 2027", "Tarifs de la cantine scolaire"]
-POLL = 2_000  # every screen polls its state every 2 s
+POLL = 1_000  # a screen whose stream is down polls its state every second
+PUSHED = 2_000  # a change reaches every open screen within this delay
+STATE = re.compile(r"/etat/")  # the state URLs, streamed or polled
 
 
 @dataclass
@@ -178,22 +181,42 @@ def test_the_public_screen_follows_and_hides_in_camera(chromium: tuple[Browser, 
     expect(public.get_by_role("button", name="Se déconnecter")).to_have_count(0)
 
     _call_item(clerk, 1)
-    expect(screen).to_contain_text(f"Point 1 : {SUBJECTS[0]}", timeout=3_000)
+    expect(screen).to_contain_text(f"Point 1 : {SUBJECTS[0]}", timeout=PUSHED)
     expect(screen).to_contain_text("Présents : 6 · quorum : 4 · atteint")
     _shoot(public, "31-ecran-public-point", faults)
 
     clerk.get_by_role("button", name="Huis clos (L2121-18)").click()
     expect(clerk.locator("#t-etat")).to_have_text("État — huis clos")
-    expect(screen).to_contain_text("huis clos", timeout=3_000)
+    expect(screen).to_contain_text("huis clos", timeout=PUSHED)
     expect(screen).not_to_contain_text(SUBJECTS[0])
     expect(screen).not_to_contain_text("Présents")
     expect(public.locator("main")).not_to_contain_text(SUBJECTS[0])
     _shoot(public, "31-ecran-public-huis-clos", faults)
 
     clerk.get_by_role("button", name="Rouvrir la séance au public").click()
-    expect(screen).to_contain_text(f"Point 1 : {SUBJECTS[0]}", timeout=3_000)
+    expect(screen).to_contain_text(f"Point 1 : {SUBJECTS[0]}", timeout=PUSHED)
     expect(screen).not_to_contain_text("huis clos")
     _assert_accessible(faults)
+
+
+def test_the_public_screen_is_pushed_the_change_without_polling(
+    chromium: tuple[Browser, str],
+) -> None:
+    town = _town()
+    clerk = _clerk(chromium, town, "greffe-a")
+    _open(clerk, town)
+    public = _page(chromium)
+    asked: list[str] = []  # the resource type of each request for the state
+    public.on("request", lambda r: asked.append(r.resource_type) if STATE.search(r.url) else None)
+    public.goto(town.public)
+    screen = public.locator("#ecran")
+    expect(screen).not_to_contain_text("Point 1")
+    public.wait_for_function("window.registreDirect === true")  # its stream is open
+
+    _call_item(clerk, 1)
+    expect(screen).to_contain_text(f"Point 1 : {SUBJECTS[0]}", timeout=PUSHED)
+    public.wait_for_timeout(POLL + 500)  # a poll would have gone by meanwhile
+    assert "eventsource" in asked and "xhr" not in asked, f"relevé, pas poussé : {asked}"
 
 
 def test_two_clerks_see_each_other_within_two_seconds(chromium: tuple[Browser, str]) -> None:
@@ -205,15 +228,19 @@ def test_two_clerks_see_each_other_within_two_seconds(chromium: tuple[Browser, s
     x, y = town.names[2], town.names[3]
     expect(_answer(b, x)).to_have_text("—")
 
-    # A's answer reaches B's screen by polling, without a reload
+    # A's answer reaches B's screen by push, without a reload
     b.evaluate("window.sansRechargement = true")
     _roll(a, x, "présent")
-    expect(_answer(b, x)).to_have_text("présent", timeout=2_500)
+    expect(_answer(b, x)).to_have_text("présent", timeout=PUSHED)
     assert b.evaluate("window.sansRechargement === true"), "la page a été rechargée"
 
-    # B's screen frozen (its polls answered "nothing new"), A marks Y present; B, who
-    # still sees no answer for Y, marks Y absent: refused, A's answer stands
-    b.route(re.compile(r"/console/etat/"), lambda route: route.fulfill(status=204))
+    # B's screen frozen (its stream refused, its polls answered "nothing new"), A
+    # marks Y present; B, who still sees no answer for Y, marks Y absent: refused,
+    # the refusal shows A's answer, which stands
+    b.route(STATE, lambda route: route.fulfill(status=204))
+    b.reload()
+    expect(_answer(b, y)).to_have_text("—")
+    b.wait_for_function("window.registreDirect === false")
     _roll(a, y, "présent")
     b.wait_for_timeout(POLL + 500)  # a poll went by: B's screen would have followed
     expect(_answer(b, y)).to_have_text("—")
@@ -223,7 +250,7 @@ def test_two_clerks_see_each_other_within_two_seconds(chromium: tuple[Browser, s
     expect(refusal).to_contain_text("sur un autre poste (Présent)")
     expect(_answer(b, y)).to_have_text("présent")
     _shoot(b, "32-console-conflit-refuse", faults)
-    b.unroute(re.compile(r"/console/etat/"))
+    b.unroute(STATE)
     a.reload()
     expect(_answer(a, y)).to_have_text("présent")
     _shoot(a, "32-console-premier-poste", faults)

@@ -14,7 +14,9 @@ from registre.record import (
     ChangeKind,
     EventKind,
     LifecycleEvent,
+    MeetingRecord,
     VoteChoice,
+    VoteMode,
     item_attendances,
     single_deliberation,
 )
@@ -190,9 +192,25 @@ def record_vote(
     })  # fmt: skip
     item.vote = vote
     if _check:  # named votes are checked once written
-        _refuse(sitting_record(sitting, item), item_number(item), BLOCKING)
+        record = sitting_record(sitting, item)
+        if unanimous and for_ is None:  # all the voters for: counted on the record checked
+            record = _all_voters_for(record, item_number(item), vote)
+        _refuse(record, item_number(item), BLOCKING)
     touch(actor, clock, sitting, "sitting.vote", vote, f"Vote du point {item.position}")
     return vote
+
+
+def _all_voters_for(record: MeetingRecord, number: str, vote: ItemVote) -> MeetingRecord:
+    """A unanimous vote whose count was not given: the voters of the item (present
+    and represented) counted on the record, written to the vote and put in the record
+    (which is not read again)."""
+    att = item_attendances(record)[number]
+    vote.votes_for = len(att.present or ()) + len(att.represented or ())
+    vote.save(update_fields=["votes_for"])
+    return replace(record, deliberations=tuple(
+        replace(d, vote=replace(d.vote, for_=vote.votes_for))
+        if d.number == number and d.vote is not None else d
+        for d in record.deliberations))  # fmt: skip
 
 
 def close_item(
@@ -267,6 +285,9 @@ def record_named_votes(
     `exceptions` (by id); a represented member votes with their holder unless listed.
     A withdrawn member may not vote (L2131-11)."""
     require_role(actor, sitting.meeting.collectivity, CLERKS)
+    # the previous named votes go first, so that the record is read without them (a
+    # refused vote rolls their deletion back)
+    NamedVote.objects.filter(vote__item=item).delete()
     record, refs = record_and_references(sitting, item)
     att = item_attendances(record)[item_number(item)]
     by_ref = {ref: pk for pk, ref in refs.items()}
@@ -285,16 +306,20 @@ def record_named_votes(
     vote = record_vote(actor, clock, sitting, item, for_=tally[VoteChoice.FOR],
                        against=tally[VoteChoice.AGAINST], abstention=tally[VoteChoice.ABSTENTION],
                        not_voting=tally[VoteChoice.NOT_VOTING], mode=mode, _check=False)  # fmt: skip
-    vote.named.all().delete()
     NamedVote.objects.bulk_create(NamedVote(vote=vote, member_id=pk, choice=c.value,
                                             on_behalf_of_id=giver) for pk, c, giver in rows)  # fmt: skip
-    # the record read above, with this vote: no second reading of the whole meeting
+    # the record read above, with this vote: neither the meeting nor the named votes
+    # just written are read again (but for an item's first vote, the one read is none)
     refs_of = {pk: ref for ref, pk in by_ref.items()}
     named = tuple(NamedVoteRecord(member=refs_of[pk], choice=c,
                                   on_behalf_of=refs_of[giver] if giver else None)
                   for pk, c, giver in rows)  # fmt: skip
     number = item_number(item)
-    counted = replace(record_vote_value(vote, refs), named_votes=named)
+    read = next(d.vote for d in record.deliberations if d.number == number)
+    counted = replace(read or record_vote_value(vote, refs), mode=VoteMode(mode) if mode else None,
+                      for_=vote.votes_for, against=vote.against, abstention=vote.abstention,
+                      not_voting=vote.not_voting, unanimous=None, president_vote=None,
+                      named_votes=named)  # fmt: skip
     voted_record = replace(record, deliberations=tuple(
         replace(d, vote=counted, outcome=decide(counted)) if d.number == number else d
         for d in record.deliberations))  # fmt: skip

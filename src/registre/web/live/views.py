@@ -1,12 +1,16 @@
 """The meeting console (the clerk's one page) and the public screen (no login).
 
-Open screens poll a small state URL with the version they show: 204 while nothing
-changed (no query beyond the version), the fresh fragment otherwise. A poll costs
-one indexed read, so 100 open screens do not tie up the workers."""
+Open screens follow a state URL with the version they show. Pushed by server-sent
+events (`stream`): the same URL asked with `Accept: text/event-stream` streams each
+new version's fragment. Polled, as a fallback while the stream is down: 204 while
+nothing changed (no query beyond the version), the fresh fragment otherwise. Either
+way a fragment is rendered once per version for every screen."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib import messages
 from django.core.cache import cache
@@ -27,13 +31,15 @@ from registre.web.core.tenancy import (
     scoped_or_404,
     tenant,
 )
-from registre.web.live import services
+from registre.web.live import services, stream
 from registre.web.live.models import DeclaredAbsence, ItemVote, Presence, Sitting
 from registre.web.live.record import item_number, sitting_record
 from registre.web.meetings.models import AgendaItem, Meeting
 from registre.web.members.models import Member, members_in_office
 
 OUTCOMES = {Outcome.ADOPTED.value: "Adoptée", Outcome.REJECTED.value: "Rejetée"}
+CONSOLE_STATE = "registre/live/_state.html"
+PUBLIC_STATE = "registre/live/_public_state.html"
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +93,10 @@ def _state(sitting: Sitting | None, meeting: Meeting) -> dict[str, object]:
 
 
 def _sitting(meeting: Meeting) -> Sitting | None:
-    return Sitting.objects.filter(meeting=meeting).select_related("current_item").first()
+    sitting = Sitting.objects.filter(meeting=meeting).select_related("current_item").first()
+    if sitting is not None:
+        sitting.meeting = meeting  # read already (with its assembly): not read again
+    return sitting
 
 
 @collectivity_view(STAFF)
@@ -108,27 +117,43 @@ def console(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 @collectivity_view(STAFF)
 def console_state(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    """The console's state fragment, or 204 when the shown version is current."""
+    """The console's state: its stream, or its fragment (204 when the shown version is
+    current)."""
     meeting = scoped_or_404(Meeting.objects.select_related("assembly__collectivity"), request,
                             "assembly__collectivity", pk=meeting_id)  # fmt: skip
-    return _fragment(request, meeting, "registre/live/_state.html")
+    if stream.wants_stream(request):
+        return stream.response(request, meeting.pk, CONSOLE_STATE, state_pages)
+    return _fragment(request, meeting, CONSOLE_STATE)
 
 
 def _fragment(request: HttpRequest, meeting: Meeting, template: str) -> HttpResponse:
-    """204 while the screen is current; else the fragment, rendered once per version
-    for all screens (it carries no user's data: htmx sends the CSRF token in a
-    header), unless this user has a message waiting."""
+    """204 while the screen is current; else the fragment shared by all screens,
+    unless this user has a message waiting."""
     version = Sitting.objects.filter(meeting=meeting).values_list("version", flat=True).first()
     if str(version or 0) == request.GET.get("v"):
         return HttpResponse(status=204)
     if len(messages.get_messages(request)):
         return render(request, template, _state(_sitting(meeting), meeting))
-    key = f"live:{template}:{meeting.pk}:{version or 0}"
-    page = cache.get(key)
-    if page is None:
-        page = render_to_string(template, _state(_sitting(meeting), meeting), request)
-        cache.set(key, page, 300)
-    return HttpResponse(page)
+    return HttpResponse(state_pages(meeting.pk, [template], version or 0)[1][template])
+
+
+def state_pages(
+    meeting_id: int, templates: Collection[str], version: int
+) -> tuple[int, dict[str, str]]:
+    """The fragments of the meeting's state at `version` (or a later one, when it has
+    moved on) and the version they show: rendered once per version for every screen,
+    polled or pushed. A fragment carries no user's data (htmx sends the CSRF token
+    in a header)."""
+    keys = {template: f"live:{template}:{meeting_id}:{version}" for template in templates}
+    found = cache.get_many(keys.values())
+    if len(found) == len(keys):
+        return version, {template: found[key] for template, key in keys.items()}
+    meeting = Meeting.objects.select_related("assembly__collectivity").get(pk=meeting_id)
+    state = _state(_sitting(meeting), meeting)  # one reading for all the templates
+    shown = int(state["version"])  # type: ignore[call-overload]
+    pages = {template: render_to_string(template, state) for template in templates}
+    cache.set_many({f"live:{t}:{meeting_id}:{shown}": page for t, page in pages.items()}, 300)
+    return shown, pages
 
 
 @require_POST
@@ -141,9 +166,30 @@ def console_action(request: HttpRequest, meeting_id: int) -> HttpResponse:
         _act(request, meeting)
     except RegistreError as exc:
         messages.error(request, str(exc))
-    if request.headers.get("HX-Request"):  # the new version's fragment, kept for every screen
-        return _fragment(request, meeting, "registre/live/_state.html")
-    return redirect("console", cid=meeting.assembly.collectivity_id, meeting_id=meeting.pk)
+    if not request.headers.get("HX-Request"):
+        return redirect("console", cid=meeting.assembly.collectivity_id, meeting_id=meeting.pk)
+    if request.headers.get("X-Registre-Direct") and not len(messages.get_messages(request)):
+        # the console's stream brings the new state; the version tells which event
+        version = Sitting.objects.filter(meeting=meeting).values_list("version", flat=True)
+        return _Changed(meeting.pk, headers={"X-Registre-Version": str(version.first())})
+    return _fragment(request, meeting, CONSOLE_STATE)  # with the message, or when polling
+
+
+class _Changed(HttpResponse):
+    """A clerk's change answered with no content: once the answer is sent, this
+    process's streams read the new version at once rather than at their next reading
+    (sooner, their rendering would compete with the answer for the interpreter)."""
+
+    status_code = 204
+
+    def __init__(self, meeting_id: int, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.meeting_id = meeting_id
+
+    def close(self) -> None:
+        """Called by the server once the answer is sent."""
+        super().close()
+        stream.nudge(self.meeting_id)
 
 
 def _member(meeting: Meeting, value: str | None) -> Member | None:
@@ -202,11 +248,9 @@ def _act(request: HttpRequest, meeting: Meeting) -> None:
 
 def _vote(request: HttpRequest, sitting: Sitting, item: AgendaItem) -> None:
     data = request.POST
-    if data.get("unanimous") == "1":
-        quorum = _quorum(sitting)
-        voters = (quorum.present + quorum.represented) if quorum else 0
+    if data.get("unanimous") == "1":  # all the voters for, counted by the service
         services.record_vote(request.user, system_clock, sitting, item, unanimous=True,
-                             for_=voters, against=0, abstention=0, not_voting=0)  # fmt: skip
+                             against=0, abstention=0, not_voting=0)  # fmt: skip
         return
     services.record_vote(
         request.user, system_clock, sitting, item,
@@ -226,9 +270,12 @@ def public_screen(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 @public_view
 def public_state(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    """The public screen's fragment, or 204 when the shown version is current."""
+    """The public screen's state: its stream, or its fragment (204 when the shown
+    version is current)."""
     meeting = get_object_or_404(Meeting.objects.select_related("assembly"), pk=meeting_id)
-    return _fragment(request, meeting, "registre/live/_public_state.html")
+    if stream.wants_stream(request):
+        return stream.response(request, meeting.pk, PUBLIC_STATE, state_pages)
+    return _fragment(request, meeting, PUBLIC_STATE)
 
 
 @collectivity_view(STAFF)
