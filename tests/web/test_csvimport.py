@@ -8,6 +8,8 @@ csv module: UTF-8 with BOM and `;` (Excel « CSV UTF-8 »), UTF-8 with `,` and L
 from __future__ import annotations
 
 import codecs
+import csv
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -392,7 +394,18 @@ def test_a_file_in_no_known_encoding_is_refused() -> None:
     assert "n'est pas un texte lisible (ni UTF-8, ni Windows-1252)" in message
 
 
-def test_an_unclosed_quote_swallowing_the_file_is_refused_with_its_line() -> None:
+@pytest.mark.parametrize("limit", [None, sys.maxsize])  # frictionless raises it to the maximum
+def test_an_unclosed_quote_swallowing_the_file_is_refused_with_its_line(limit: int | None) -> None:
+    before = csv.field_size_limit()
+    if limit is not None:
+        csv.field_size_limit(limit)
+    try:
+        _unclosed_quotes_refused()
+    finally:
+        csv.field_size_limit(before)
+
+
+def _unclosed_quotes_refused() -> None:
     text = 'Prénom;Nom\nAnne;Roy\nPaul;"Roy\n' + "Jean;Dupont\n" * 20_000
     message = _error(text.encode())
     assert "ligne 3 : une cellule ne se termine pas" in message

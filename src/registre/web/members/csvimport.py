@@ -35,6 +35,9 @@ _EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)+")
 _ADVICE = "ouvrez-le dans votre tableur et enregistrez-le au format CSV (« CSV UTF-8 » ou « CSV (point-virgule) »)"
 
 
+MAX_CELL = 131_072  # characters: the csv module's default limit, a cell no member needs
+
+
 class CsvImportError(RegistreError):
     """Raised when the file as a whole cannot be imported; the message is French."""
 
@@ -185,14 +188,23 @@ def _records(
     while True:
         line = reader.line_num + 1 + offset
         try:
-            yield line, next(reader)
+            row = next(reader)
         except StopIteration:
             return
         except csv.Error as error:
-            raise CsvImportError(
-                f'{_quote(filename)}, ligne {line} : une cellule ne se termine pas (guillemet « " » '
-                "non refermé ?) ; corrigez les guillemets de cette ligne dans votre tableur"
-            ) from error
+            raise _unclosed(filename, line) from error
+        # the csv module's own limit is global, and other libraries raise it
+        # (frictionless sets it to the maximum): the length is checked here
+        if any(len(cell) > MAX_CELL for cell in row):
+            raise _unclosed(filename, line)
+        yield line, row
+
+
+def _unclosed(filename: str, line: int) -> CsvImportError:
+    return CsvImportError(
+        f'{_quote(filename)}, ligne {line} : une cellule ne se termine pas (guillemet « " » '
+        "non refermé ?) ; corrigez les guillemets de cette ligne dans votre tableur"
+    )
 
 
 def _columns(header: Sequence[str], filename: str) -> dict[Column, int]:
