@@ -40,6 +40,7 @@ format: install
 test: install lint typecheck
 	HYPOTHESIS_PROFILE=ci $(BIN)/pytest -m "not slow" -q
 	REGISTRE_TEST_DATABASE=postgresql $(BIN)/pytest -m "not slow" -q tests/web
+	$(BIN)/python benchmarks/portal.py --records 10000 --rounds 1
 
 ## Long fuzzing and scale runs.
 test-full: install
@@ -56,6 +57,7 @@ bench: install
 	$(BIN)/python benchmarks/register.py
 	$(BIN)/python benchmarks/web.py
 	$(BIN)/python benchmarks/live.py
+	$(BIN)/python benchmarks/portal.py
 
 ## Regenerate docs/record.schema.json and docs/read.schema.json after a change of the
 ## record or of the output of `registre read`.

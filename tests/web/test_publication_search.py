@@ -129,16 +129,23 @@ def test_the_search_paginates_and_filters_like_a_queryset(acts: Any) -> None:
     assert search_acts(PublishedAct.objects.filter(number="605"), "convention").count() == 0
 
 
-def test_pages_and_counts_of_the_plain_search_match_the_full_list(acts: Any) -> None:
-    # SQLite answers the portal's plain search from its FTS5 index alone
+def test_pages_and_counts_of_the_plain_search_match_the_full_list(
+    acts: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the portal's plain search is answered from the search's own table alone
     for query in ("convention", "aménagement", "typhon", "deliberation", "zzz"):
         found = search_acts(PublishedAct.objects.visible(), query)
         with CaptureQueriesContext(connection) as counted:
             assert found.count() == len(hits(query)), query
-        if connection.vendor == "sqlite":  # the index alone, no join of the acts found
-            assert "publication_publishedact" not in counted[0]["sql"]
+        # the search's own table alone, no join of the acts found
+        assert "publication_publishedact" not in counted[0]["sql"]
         pages = [a.number for i in range(0, 35, 7) for a in found[i : i + 7]]
         assert pages == hits(query)[:35], query
+    monkeypatch.setattr(search, "COUNT_CAP", 10)
+    assert search_acts(PublishedAct.objects.visible(), "convention").count() == 11  # > 10
+    assert search_acts(PublishedAct.objects.visible(), "typhon").count() == 1
+    reordered = search_acts(PublishedAct.objects.all(), "convention").order_by("number")
+    assert [a.number for a in reordered[:3]] == sorted(hits("convention"))[:3]
     filtered = search_acts(PublishedAct.objects.filter(number__gt="5"), "convention")
     assert filtered.count() == len([n for n in hits("convention") if n > "5"])
 
@@ -157,7 +164,7 @@ def test_the_index_follows_the_rows(acts: dict[str, Any]) -> None:
             cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
             triggers = {name for (name,) in cursor.fetchall()}
         # a later migration that remakes the table on SQLite drops them (see 0002_search)
-        assert {f"{search.FTS_TABLE}_{e}" for e in ("insert", "delete", "update")} <= triggers
+        assert {f"{search.INDEX_TABLE}_{e}" for e in ("insert", "delete", "update")} <= triggers
     sieco = acts["sieco"]
     sieco.subject, sieco.statement, sieco.operative_part = "Typhon sur la Côte-d'Or", "", ""
     sieco.save()

@@ -3,8 +3,9 @@ Django's model does not describe: one schema per database.
 
 - PostgreSQL: the `unaccent` extension (trusted since PostgreSQL 13: the database's
   owner creates it, no superuser needed), the configuration `registre_fr` (`french`
-  with `unaccent` before the stemmer), the generated column `search_vector` and its
-  GIN index on the visible acts.
+  with `unaccent` before the stemmer), the table `publication_act_search` (one row
+  per visible act: its tsvector and its place in the portal's order) with its GIN
+  index, and the triggers that keep it in step.
 - SQLite: the FTS5 table `publication_act_search` of the visible acts' `search_text`,
   keyed in the portal's order, and the triggers that keep it in step; `search_text`
   computed for the acts already there.
@@ -34,6 +35,34 @@ VISIBLE_NEWEST = (
     f"CREATE INDEX act_visible_newest ON {TABLE} (meeting_date DESC, number DESC) "
     "WHERE withdrawn_at IS NULL"
 )
+INDEX = "publication_act_search"  # the search's own table, on both databases
+# PostgreSQL: one narrow row per visible act (its place in the portal's order and its
+# tsvector, stored out of line): counting the acts a common word finds visits these
+# small pages, not the acts' own (1 KB and more each). Kept by triggers.
+# ('%%': every statement goes through psycopg's placeholders.)
+VECTOR = (
+    "to_tsvector('registre_fr'::regconfig, translate({p}subject || ' ' || {p}matter_label "
+    "|| ' ' || {p}statement || ' ' || {p}operative_part, "
+    f"'{SEPARATORS.replace('%', '%%')}', '{BLANKS}'))"
+)
+INDEX_ROWS = (
+    f"INSERT INTO {INDEX} (act_id, meeting_date, number, vector) "
+    f"SELECT id, meeting_date, number, {VECTOR.format(p='')} FROM {TABLE} "
+    "WHERE id > {after} AND id <= {upto} AND withdrawn_at IS NULL"
+)
+POSTGRES_INDEXES = [
+    f"CREATE INDEX act_search_vector ON {INDEX} USING gin (vector)",
+    f"CREATE INDEX act_search_newest ON {INDEX} (meeting_date DESC, number DESC, act_id DESC)",
+    VISIBLE_NEWEST,
+]
+POSTGRES_TRIGGERS = [
+    f"CREATE TRIGGER {INDEX}_sync AFTER INSERT OR DELETE OR UPDATE OF subject, statement, "
+    f"operative_part, matter_label, withdrawn_at, meeting_date, number ON {TABLE} "
+    f"FOR EACH ROW EXECUTE FUNCTION {INDEX}_sync()",
+    # Django's test flush empties the tables by TRUNCATE, which row triggers miss
+    f"CREATE TRIGGER {INDEX}_truncate AFTER TRUNCATE ON {TABLE} "
+    f"FOR EACH STATEMENT EXECUTE FUNCTION {INDEX}_truncate()",
+]
 POSTGRES = [
     "CREATE TEXT SEARCH CONFIGURATION registre_fr (COPY = pg_catalog.french)",
     "ALTER TEXT SEARCH CONFIGURATION registre_fr ALTER MAPPING FOR asciiword, asciihword, "
@@ -41,19 +70,29 @@ POSTGRES = [
     # words with digits (« 2ème », « x0001 ») are not stemmed, but lose their accents
     "ALTER TEXT SEARCH CONFIGURATION registre_fr ALTER MAPPING FOR numword, numhword, "
     "hword_numpart WITH unaccent, simple",
-    f"ALTER TABLE {TABLE} ADD COLUMN search_vector tsvector GENERATED ALWAYS AS "
-    # '%%': the schema editor passes its statements through psycopg's placeholders
-    f"(to_tsvector('registre_fr'::regconfig, translate({TEXTS}, "
-    f"'{SEPARATORS.replace('%', '%%')}', '{BLANKS}'))) STORED",
-    f"CREATE INDEX act_search ON {TABLE} USING gin (search_vector) WHERE withdrawn_at IS NULL",
-    VISIBLE_NEWEST,
+    f"CREATE TABLE {INDEX} (act_id bigint PRIMARY KEY, meeting_date date NOT NULL, "
+    "number varchar(60) NOT NULL, vector tsvector NOT NULL) WITH (toast_tuple_target = 128)",
+    f"CREATE FUNCTION {INDEX}_sync() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+    f"IF TG_OP <> 'INSERT' THEN DELETE FROM {INDEX} WHERE act_id = OLD.id; END IF; "
+    "IF TG_OP <> 'DELETE' AND NEW.withdrawn_at IS NULL THEN "
+    f"INSERT INTO {INDEX} VALUES (NEW.id, NEW.meeting_date, NEW.number, "
+    f"{VECTOR.format(p='NEW.')}); END IF; RETURN NULL; END $$",
+    f"CREATE FUNCTION {INDEX}_truncate() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+    f"TRUNCATE {INDEX}; RETURN NULL; END $$",
+    INDEX_ROWS.format(after=0, upto=2**63 - 1),
+    *POSTGRES_TRIGGERS,
+    *POSTGRES_INDEXES,
 ]
 POSTGRES_BACK = [
     "DROP INDEX IF EXISTS act_visible_newest",
-    f"ALTER TABLE {TABLE} DROP COLUMN IF EXISTS search_vector",
+    f"DROP TABLE IF EXISTS {INDEX}",
+    f"DROP TRIGGER IF EXISTS {INDEX}_sync ON {TABLE}",
+    f"DROP TRIGGER IF EXISTS {INDEX}_truncate ON {TABLE}",
+    f"DROP FUNCTION IF EXISTS {INDEX}_sync()",
+    f"DROP FUNCTION IF EXISTS {INDEX}_truncate()",
     "DROP TEXT SEARCH CONFIGURATION IF EXISTS registre_fr",
 ]
-FTS = "publication_act_search"
+FTS = INDEX
 # An FTS5 row's rowid is the act's place in the portal's order: its meeting day times
 # 2**24, plus its rank in that day by (number, id). Newest first is then FTS5's own
 # `ORDER BY rowid DESC`, and a page or a count needs no other table. A change to an
