@@ -11,6 +11,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
@@ -133,6 +134,8 @@ def store_act(
         act.pdf.save(f"{assembly.collectivity.siren}-{number}.pdf", ContentFile(pdf), save=False)
     act.save()
     reindex([act])
+    # the portal's year filter is cached: a new act may open a year
+    cache.delete_many([f"portal:years:{assembly.collectivity.siren}", "portal:years:all"])
     audit.record(actor, clock, assembly.collectivity, "act.publish", act,
                  f"Délibération {number} publiée : « {act.subject[:80]} »",
                  after=audit.snapshot(act))  # fmt: skip

@@ -9,6 +9,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -19,6 +20,7 @@ from registre.record import AssemblyKind
 from registre.web.core.models import ASSEMBLY_LABELS, Collectivity
 from registre.web.core.tenancy import public_view
 from registre.web.publication.models import PublishedAct, PublishedDocument
+from registre.web.publication.search import COUNT_CAP
 
 PER_PAGE = 20
 OUTCOMES = {"adopted": "Adoptée", "rejected": "Rejetée", "postponed": "Reportée",
@@ -85,12 +87,27 @@ def acts(request: HttpRequest, siren: str | None = None) -> HttpResponse:
         base = base.filter(collectivity=collectivity)
     filters = Filters.of(request)
     page = Paginator(filters.apply(base), PER_PAGE).get_page(request.GET.get("page"))
-    years = base.dates("meeting_date", "year", order="DESC")
     return render(request, "registre/portal/acts.html", {
         "collectivity": collectivity, "page": page, "filters": filters, "outcomes": OUTCOMES,
         "assemblies": [(k.value, ASSEMBLY_LABELS[k]) for k in AssemblyKind if k in ASSEMBLY_LABELS],
-        "years": [d.year for d in years], "query": _query_without_page(request),
+        "years": _years(base, siren), "query": _query_without_page(request),
+        "more_than": COUNT_CAP if page.paginator.count > COUNT_CAP else None,
     })  # fmt: skip
+
+
+def _years(acts: QuerySet[PublishedAct], siren: str | None) -> list[int]:
+    """The years of the year filter, newest first: from the oldest and the newest
+    act (two reads of the newest-first index, where listing the distinct years scans
+    every act), kept a few minutes."""
+    key = f"portal:years:{siren or 'all'}"
+    years = cache.get(key)
+    if years is None:
+        dates = acts.values_list("meeting_date", flat=True)
+        newest = dates.order_by("-meeting_date").first()
+        oldest = dates.order_by("meeting_date").first()
+        years = list(range(newest.year, oldest.year - 1, -1)) if newest and oldest else []
+        cache.set(key, years, 300)
+    return years
 
 
 def _query_without_page(request: HttpRequest) -> str:
