@@ -120,6 +120,16 @@ def pkcs11_signer(module: str, token_label: str, pin: str, key_label: str) -> An
     return signer, session
 
 
+def signing_context(trust_roots: list[asn1_x509.Certificate] | None) -> ValidationContext | None:
+    """What a signature embeds its validation data from (B-LT), given trusted roots:
+    fetched when reachable, revocation soft-fail; None without roots."""
+    if not trust_roots:
+        return None
+    return ValidationContext(
+        trust_roots=trust_roots, allow_fetching=True, revocation_mode="soft-fail"
+    )
+
+
 def sign(
     pdf: bytes,
     place: SignaturePlace,
@@ -151,10 +161,7 @@ def sign(
         border_width=1,
         background=None,
     )
-    context = (
-        ValidationContext(trust_roots=trust_roots, allow_fetching=True, revocation_mode="soft-fail")
-        if trust_roots else None
-    )  # fmt: skip
+    context = signing_context(trust_roots)
     meta = signers.PdfSignatureMetadata(
         field_name=name, md_algorithm="sha256", subfilter=fields.SigSeedSubFilter.PADES,
         name=f"{who.first_name} {who.last_name}", reason=CAPACITIES.get(who.role, who.role),

@@ -43,7 +43,6 @@ from pyhanko.sign import fields, signers
 from pyhanko.sign.diff_analysis import DEFAULT_DIFF_POLICY, ModificationLevel
 from pyhanko.sign.timestamps import HTTPTimeStamper
 from pyhanko.stamp import TextStampStyle
-from pyhanko_certvalidator import ValidationContext
 
 from registre.errors import RegistreError
 from registre.rules import BY_CODE, Code, Finding, Severity
@@ -111,10 +110,9 @@ def publish_mention(
     fields.append_signature_field(writer, fields.SigFieldSpec(
         PUBLICATION_FIELD, on_page=page, box=box, field_mdp_spec=lock,
         doc_mdp_update_value=fields.MDPPerm.NO_CHANGES))  # fmt: skip
-    context = (
-        ValidationContext(trust_roots=trust_roots, allow_fetching=True, revocation_mode="soft-fail")
-        if trust_roots else None
-    )  # fmt: skip
+    from registre.signatures import signing_context  # noqa: PLC0415 (the package imports us)
+
+    context = signing_context(trust_roots)
     meta = signers.PdfSignatureMetadata(
         field_name=PUBLICATION_FIELD, md_algorithm="sha256", subfilter=fields.SigSeedSubFilter.PADES,
         reason="Publication (article R2131-1 du CGCT)", location=mention.url,

@@ -77,7 +77,7 @@ def publish(
                  .values_list("text", flat=True))  # fmt: skip
     record = redact(frozen_record(meeting.assembly, vote.register_sequence), marks)
     if marks or pdf is None:
-        pdf = _render(record, number)
+        pdf = render_extract(record, number)
     today = timezone.localdate(clock())
     url = act_url((meeting.collectivity.siren, number))
     pdf = _with_mention(pdf, record, meeting.assembly, url, clock)
@@ -109,7 +109,9 @@ def _with_mention(pdf: bytes, record: MeetingRecord, assembly: Assembly, url: st
     return publish_mention(pdf, mention, signer, clock())
 
 
-def _render(record: MeetingRecord, number: str) -> bytes:
+def render_extract(record: MeetingRecord, number: str) -> bytes:
+    """The extract of deliberation `number`, rendered from the record (a redacted
+    one for the public, the frozen one for the prefect)."""
     from registre.documents import render  # noqa: PLC0415 (Typst loads on first use)
 
     return render(record, DocumentKind.EXTRACT, number)

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.text import get_valid_filename
 
 from registre.errors import RegistreError
-from registre.record import AssemblyKind, DocumentKind, EventKind, LifecycleEvent, dumps, loads
+from registre.record import AssemblyKind, EventKind, LifecycleEvent, dumps, loads
 from registre.web.clock import Clock
 from registre.web.core import audit
 from registre.web.core.models import Assembly, Collectivity, Role
@@ -28,6 +28,7 @@ from registre.web.core.services import ServiceError, require_role
 from registre.web.publication.acts import MASK, redact
 from registre.web.publication.models import ApiToken, PublishedAct, Redaction
 from registre.web.publication.search import reindex
+from registre.web.publication.services import render_extract
 
 MANAGERS = {Role.ADMINISTRATOR, Role.CLERK}
 REDACTED_FIELDS = ("subject", "statement", "operative_part")
@@ -222,11 +223,9 @@ def _replace_pdf(act: PublishedAct, record: object) -> None:
     """The PDF still holds the text (a signed document cannot be edited): it is
     replaced by the extract rendered from the redacted record, as publication does
     when something is redacted; when it cannot be rendered, it is taken down."""
-    from registre.documents import render  # noqa: PLC0415 (Typst loads on first use)
-
     old = act.pdf.name
     try:
-        pdf: bytes | None = render(record, DocumentKind.EXTRACT, act.number)  # type: ignore[arg-type]
+        pdf: bytes | None = render_extract(record, act.number)  # type: ignore[arg-type]
     except RegistreError:
         pdf = None
     act.pdf_sha256 = hashlib.sha256(pdf).hexdigest() if pdf is not None else ""

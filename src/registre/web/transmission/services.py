@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from registre import actes
 from registre.actes import ActesError, Emitter, PackageContents, RetryPolicy, SendResult
-from registre.record import DocumentKind, EventKind, LifecycleEvent, MeetingRecord
+from registre.record import EventKind, LifecycleEvent, MeetingRecord
 from registre.register import Store
 from registre.web.clock import Clock
 from registre.web.core import audit
@@ -32,7 +32,7 @@ from registre.web.live.models import ItemVote
 from registre.web.live.record import item_number
 from registre.web.live.register import assembly_key, open_store
 from registre.web.publication.models import PublishedAct, Redaction
-from registre.web.publication.services import frozen_record
+from registre.web.publication.services import frozen_record, render_extract
 from registre.web.transmission.models import (
     Classification,
     ClassificationMatter,
@@ -191,9 +191,7 @@ def _act_pdf(assembly: Assembly, record: MeetingRecord, number: str) -> bytes:
         with published.pdf.open("rb") as stored:
             data: bytes = stored.read()
             return data
-    from registre.documents import render  # noqa: PLC0415 (Typst loads on first use)
-
-    return render(record, DocumentKind.EXTRACT, number)
+    return render_extract(record, number)
 
 
 def operator_client(settings: OperatorSettings) -> actes.OperatorClient:
