@@ -75,6 +75,12 @@ def new_page(browser: Browser, base_url: str) -> Page:
     return context.new_page()
 
 
+def htmx_ready(page: Page) -> None:
+    """Wait until htmx (loaded with `defer`) handles the page's forms: a click before
+    it would submit the form natively, without the CSRF header htmx adds."""
+    page.wait_for_function("() => window.htmx !== undefined")
+
+
 def screenshot(page: Page, name: str) -> Path:
     """Save a full-page PNG of `page` as `tests/artefacts/screenshots/<name>.png`."""
     stem = re.sub(r"[^\w.-]+", "-", name.removesuffix(".png")).strip("-.") or "page"

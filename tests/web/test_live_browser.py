@@ -108,6 +108,7 @@ def _answer(page: Page, name: str) -> Locator:
 
 def _roll(page: Page, name: str, status: str) -> None:
     """Click P, A or E for `name` and wait for the answer the htmx swap shows."""
+    browser.htmx_ready(page)
     page.get_by_role("button", name=f"{name} {status}", exact=True).click()
     expect(_answer(page, name)).to_have_text(status)
 

@@ -53,6 +53,7 @@ def _console(chromium: tuple[Browser, str]) -> tuple[Page, list[str]]:
     page.get_by_label("Secrétaire de séance (L2121-15)").select_option(label=names[1])
     page.get_by_role("button", name="Ouvrir la séance").click()
     for name in names[:4]:
+        browser.htmx_ready(page)
         page.get_by_role("button", name=f"{name} présent", exact=True).click()
         row = page.locator("#etat tbody tr").filter(
             has=page.get_by_role("cell", name=name, exact=True)

@@ -45,6 +45,7 @@ def _roll(page: Page, name: str, status: str) -> None:
     """Click P, A or E for `name` and wait for the answer the htmx swap shows (about
     a quarter of a second a click: the server renders 86 rows, htmx swaps them)."""
     answer = ANSWERS[status]
+    browser.htmx_ready(page)
     page.get_by_role("button", name=f"{name} {answer}", exact=True).click()
     expect(_answer(page, name)).to_have_text(answer)
 
