@@ -4,6 +4,7 @@ Each item's attendance is then derived by `registre.record` itself, never typed.
 
 from __future__ import annotations
 
+import enum
 import re
 import unicodedata
 from datetime import date
@@ -12,7 +13,7 @@ from registre import record as r
 from registre.rules import decide
 from registre.web.live.models import Ballot, ItemVote, Presence, Sitting
 from registre.web.meetings.models import AgendaItem
-from registre.web.members.models import RECORD_CIVILITY, Member, members_in_office
+from registre.web.members.models import RECORD_CIVILITY, Mandate, Member, members_in_office
 
 
 def slug(text: str) -> str:
@@ -49,13 +50,32 @@ def sitting_record(sitting: Sitting, closing: AgendaItem | None = None) -> r.Mee
     return record_and_references(sitting, closing)[0]
 
 
+def attendance_record(sitting: Sitting, mandates: list[Mandate] | None = None) -> r.MeetingRecord:
+    """The record of the meeting so far without any vote: enough to derive each item's
+    attendance (which the votes do not change), and read at every update of the
+    screens, so the named votes are not read."""
+    return record_and_references(sitting, sitting.current_item, mandates=mandates,
+                                 votes=VoteDetail.NONE)[0]  # fmt: skip
+
+
+class VoteDetail(enum.Enum):
+    """Which items of the record carry their votes."""
+
+    ALL = "all"
+    CLOSING = "closing"  # the item being voted or closed only: its checks need no other
+    NONE = "none"
+
+
 def record_and_references(
-    sitting: Sitting, closing: AgendaItem | None = None
-) -> tuple[r.MeetingRecord, dict[int, r.MemberId]]:
-    """`sitting_record`, with each member's reference in it (by member id)."""
+    sitting: Sitting, closing: AgendaItem | None = None, *,
+    mandates: list[Mandate] | None = None, votes: VoteDetail = VoteDetail.ALL,
+) -> tuple[r.MeetingRecord, dict[int, r.MemberId]]:  # fmt: skip
+    """`sitting_record`, with each member's reference in it (by member id); `mandates`
+    when the caller has read them already."""
     meeting = sitting.meeting
     collectivity, assembly = meeting.collectivity, meeting.assembly
-    mandates = members_in_office(meeting.assembly, meeting.date)
+    if mandates is None:
+        mandates = members_in_office(meeting.assembly, meeting.date)
     seated = list(sitting.substitutes.select_related("substitute"))
     refs = references([m.member for m in mandates] + [s.substitute for s in seated])
     stands_for = {s.substitute_id: refs[s.titular_id] for s in seated if s.titular_id in refs}
@@ -76,7 +96,9 @@ def record_and_references(
             secretaries=tuple(refs[s.pk] for s in sitting.secretaries.all() if s.pk in refs),
         ),
         attendance=_opening(sitting, refs),
-        deliberations=tuple(_deliberation(item, refs) for item in items),
+        deliberations=tuple(_deliberation(item, refs, votes is VoteDetail.ALL or
+                                          (votes is VoteDetail.CLOSING and item == closing))
+                            for item in items),
     )  # fmt: skip
     return record, refs
 
@@ -115,9 +137,12 @@ def _opening(sitting: Sitting, refs: dict[int, r.MemberId]) -> r.Attendance:
                                           for t, s in seats.items()))  # fmt: skip
 
 
-def _deliberation(item: AgendaItem, refs: dict[int, r.MemberId]) -> r.DeliberationRecord:
+def _deliberation(
+    item: AgendaItem, refs: dict[int, r.MemberId], with_vote: bool
+) -> r.DeliberationRecord:
     postponed = hasattr(item, "vote") and item.vote.outcome == r.Outcome.POSTPONED.value
-    vote = record_vote(item.vote, refs) if hasattr(item, "vote") and not postponed else None
+    voted = hasattr(item, "vote") and not postponed and with_vote
+    vote = record_vote(item.vote, refs) if voted else None
     return r.DeliberationRecord(
         number=item_number(item), subject=item.subject, heading=item.heading or None,
         matter_code=item.matter_code or None, statement=item.statement or None,

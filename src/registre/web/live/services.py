@@ -41,7 +41,12 @@ from registre.web.live.models import (
     Sitting,
     SittingEvent,
 )
-from registre.web.live.record import item_number, record_and_references, sitting_record
+from registre.web.live.record import (
+    VoteDetail,
+    item_number,
+    record_and_references,
+    sitting_record,
+)
 from registre.web.live.record import record_vote as record_vote_value
 from registre.web.live.register import append_event_to_register, append_to_register
 from registre.web.meetings.models import AgendaItem, Meeting
@@ -288,7 +293,7 @@ def record_named_votes(
     # the previous named votes go first, so that the record is read without them (a
     # refused vote rolls their deletion back)
     NamedVote.objects.filter(vote__item=item).delete()
-    record, refs = record_and_references(sitting, item)
+    record, refs = record_and_references(sitting, item, votes=VoteDetail.CLOSING)
     att = item_attendances(record)[item_number(item)]
     by_ref = {ref: pk for pk, ref in refs.items()}
     withdrawn = {by_ref[ref] for ref in att.withdrawn or ()}

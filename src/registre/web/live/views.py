@@ -8,6 +8,7 @@ way a fragment is rendered once per version for every screen."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +19,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from registre.errors import RegistreError
@@ -33,13 +36,14 @@ from registre.web.core.tenancy import (
 )
 from registre.web.live import services, stream
 from registre.web.live.models import DeclaredAbsence, ItemVote, Presence, Sitting
-from registre.web.live.record import item_number, sitting_record
+from registre.web.live.record import attendance_record, item_number
 from registre.web.meetings.models import AgendaItem, Meeting
-from registre.web.members.models import Member, members_in_office
+from registre.web.members.models import Mandate, Member, members_in_office
 
 OUTCOMES = {Outcome.ADOPTED.value: "Adoptée", Outcome.REJECTED.value: "Rejetée"}
 CONSOLE_STATE = "registre/live/_state.html"
 PUBLIC_STATE = "registre/live/_public_state.html"
+ROLL_ROWS = "registre/live/_roll_rows.html"
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,11 +61,11 @@ class Quorum:
         return self.present >= self.required
 
 
-def _quorum(sitting: Sitting) -> Quorum | None:
+def _quorum(sitting: Sitting, mandates: list[Mandate]) -> Quorum | None:
     item = sitting.current_item
     if item is None:
         return None
-    record = sitting_record(sitting, item)
+    record = attendance_record(sitting, mandates)
     att = item_attendances(record)[item_number(item)]
     in_office = record.meeting.members_in_office or 0
     return Quorum(len(att.present or ()), len(att.represented or ()), len(att.withdrawn or ()),
@@ -78,18 +82,33 @@ def _state(sitting: Sitting | None, meeting: Meeting) -> dict[str, object]:
     mandates = members_in_office(meeting.assembly, meeting.date)
     votes = ItemVote.objects.filter(item__meeting=meeting).select_related("item")
     closed = [v for v in votes if v.closed_at]
+    roll = [(m.member, answers.get(m.member_id, ""), holders.get(m.member_id)) for m in mandates]
     return {
         "sitting": sitting, "meeting": meeting, "version": sitting.version,
-        "roll": [(m.member, answers.get(m.member_id, ""), holders.get(m.member_id))
-                 for m in mandates],
+        "roll_rows": _roll_rows(meeting, roll),
         "counts": {s: sum(1 for v in answers.values() if v == s) for s in Presence.values},
         "proxies": proxies,
-        "quorum": _quorum(sitting),
+        "quorum": _quorum(sitting, mandates),
         "current_vote": next((v for v in votes if v.item_id == sitting.current_item_id), None),
         "closed": [(v, OUTCOMES.get(v.outcome, v.outcome)) for v in closed],
         "declared": DeclaredAbsence.objects.filter(meeting=meeting).select_related("member", "holder"),
         "last": (closed[-1], OUTCOMES.get(closed[-1].outcome, "")) if closed else None,
     }  # fmt: skip
+
+
+def _roll_rows(meeting: Meeting, roll: list[tuple[Member, str, str | None]]) -> str:
+    """The roll table's rows: 150 members' rows are most of the console's rendering,
+    and they change only with the roll call, not with each vote. Kept under what they
+    show, so a change of name, answer or proxy renders them anew."""
+    action_url = reverse("console_action", kwargs={"cid": meeting.assembly.collectivity_id,
+                                                   "meeting_id": meeting.pk})  # fmt: skip
+    shown = [(m.pk, m.full_name, status, holder) for m, status, holder in roll]
+    key = "live:roll:" + hashlib.sha256(repr((action_url, shown)).encode()).hexdigest()
+    rows = cache.get(key)
+    if rows is None:
+        rows = render_to_string(ROLL_ROWS, {"roll": roll, "action_url": action_url})
+        cache.set(key, rows, 3600)
+    return mark_safe(rows)  # rendered by the template, which escaped what it shows
 
 
 def _sitting(meeting: Meeting) -> Sitting | None:
