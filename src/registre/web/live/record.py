@@ -11,7 +11,7 @@ from datetime import date
 
 from registre import record as r
 from registre.rules import decide
-from registre.web.live.models import Ballot, ItemVote, Presence, Sitting
+from registre.web.live.models import Ballot, ItemVote, OpeningSubstitute, Presence, Sitting
 from registre.web.meetings.models import AgendaItem
 from registre.web.members.models import RECORD_CIVILITY, Mandate, Member, members_in_office
 
@@ -95,7 +95,7 @@ def record_and_references(
             president=refs.get(sitting.president_id),
             secretaries=tuple(refs[s.pk] for s in sitting.secretaries.all() if s.pk in refs),
         ),
-        attendance=_opening(sitting, refs),
+        attendance=_opening(sitting, refs, seated),
         deliberations=tuple(_deliberation(item, refs, votes is VoteDetail.ALL or
                                           (votes is VoteDetail.CLOSING and item == closing))
                             for item in items),
@@ -109,9 +109,11 @@ def _member(member: Member, refs: dict[int, r.MemberId], stands_for: r.MemberId 
                     birth_date=member.birth_date, substitute_for=stands_for)  # fmt: skip
 
 
-def _opening(sitting: Sitting, refs: dict[int, r.MemberId]) -> r.Attendance:
-    answers = {c.member_id: c.status for c in sitting.roll.all()}
-    seats = {s.titular_id: s.substitute_id for s in sitting.substitutes.all()}
+def _opening(
+    sitting: Sitting, refs: dict[int, r.MemberId], seated: list[OpeningSubstitute]
+) -> r.Attendance:
+    answers = dict(sitting.roll.values_list("member_id", "status"))
+    seats = {s.titular_id: s.substitute_id for s in seated}
     # a seat held by its substitute counts as present (L5211-6); the substitute is
     # named beside it, not counted twice
     answers |= dict.fromkeys(seats, Presence.PRESENT)

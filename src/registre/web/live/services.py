@@ -182,26 +182,39 @@ def record_vote(
     actor: AbstractBaseUser, clock: Clock, sitting: Sitting, item: AgendaItem, *,
     unanimous: bool = False, for_: int | None = None, against: int | None = None,
     abstention: int | None = None, not_voting: int | None = None,
-    president_vote: str = "", mode: str = "", _check: bool = True,
+    president_vote: str = "", mode: str = "",
 ) -> ItemVote:  # fmt: skip
     """The vote of the current item, checked against its voters and its quorum; the
     outcome is computed when the item closes, never typed."""
     require_role(actor, sitting.meeting.collectivity, CLERKS)
-    if _closed(item):
+    vote = _write_vote(sitting, item, {
+        "unanimous": unanimous, "votes_for": for_, "against": against, "abstention": abstention,
+        "not_voting": not_voting, "president_vote": president_vote, "mode": mode,
+    })  # fmt: skip
+    record = sitting_record(sitting, item)
+    if unanimous and for_ is None:  # all the voters for: counted on the record checked
+        record = _all_voters_for(record, item_number(item), vote)
+    _refuse(record, item_number(item), BLOCKING)
+    touch(actor, clock, sitting, "sitting.vote", vote, f"Vote du point {item.position}")
+    return vote
+
+
+def _write_vote(sitting: Sitting, item: AgendaItem, fields: dict[str, object]) -> ItemVote:
+    """The item's vote written (created on its first vote), unless the item is closed;
+    inside the caller's transaction."""
+    vote = ItemVote.objects.filter(item=item).first()
+    if vote is not None and vote.closed_at is not None:
         raise ServiceError(
             "Ce point est clos : une correction passe par une écriture rectificative."
         )
-    vote, _ = ItemVote.objects.update_or_create(item=item, defaults={
-        "in_camera": sitting.in_camera, "unanimous": unanimous, "votes_for": for_, "against": against, "abstention": abstention,
-        "not_voting": not_voting, "president_vote": president_vote, "mode": mode,
-    })  # fmt: skip
+    fields = {**fields, "in_camera": sitting.in_camera}
+    if vote is None:  # two clerks' first votes at once: one creates, the other updates
+        vote, _ = ItemVote.objects.update_or_create(item=item, defaults=fields)
+    else:
+        for name, value in fields.items():
+            setattr(vote, name, value)
+        vote.save(update_fields=list(fields))
     item.vote = vote
-    if _check:  # named votes are checked once written
-        record = sitting_record(sitting, item)
-        if unanimous and for_ is None:  # all the voters for: counted on the record checked
-            record = _all_voters_for(record, item_number(item), vote)
-        _refuse(record, item_number(item), BLOCKING)
-    touch(actor, clock, sitting, "sitting.vote", vote, f"Vote du point {item.position}")
     return vote
 
 
@@ -294,7 +307,8 @@ def record_named_votes(
     # refused vote rolls their deletion back)
     NamedVote.objects.filter(vote__item=item).delete()
     record, refs = record_and_references(sitting, item, votes=VoteDetail.CLOSING)
-    att = item_attendances(record)[item_number(item)]
+    number = item_number(item)
+    att = item_attendances(record)[number]
     by_ref = {ref: pk for pk, ref in refs.items()}
     withdrawn = {by_ref[ref] for ref in att.withdrawn or ()}
     if voted := withdrawn & set(exceptions):
@@ -308,9 +322,11 @@ def record_named_votes(
     rows += [(by_ref[p.holder], exceptions.get(by_ref[p.giver], own.get(by_ref[p.holder], default)),
               by_ref[p.giver]) for p in att.proxies if p.holder in by_ref]  # fmt: skip
     tally = {c: sum(1 for _, choice, _ in rows if choice is c) for c in VoteChoice}
-    vote = record_vote(actor, clock, sitting, item, for_=tally[VoteChoice.FOR],
-                       against=tally[VoteChoice.AGAINST], abstention=tally[VoteChoice.ABSTENTION],
-                       not_voting=tally[VoteChoice.NOT_VOTING], mode=mode, _check=False)  # fmt: skip
+    vote = _write_vote(sitting, item, {
+        "unanimous": False, "votes_for": tally[VoteChoice.FOR], "against": tally[VoteChoice.AGAINST],
+        "abstention": tally[VoteChoice.ABSTENTION], "not_voting": tally[VoteChoice.NOT_VOTING],
+        "president_vote": "", "mode": mode,
+    })  # fmt: skip
     NamedVote.objects.bulk_create(NamedVote(vote=vote, member_id=pk, choice=c.value,
                                             on_behalf_of_id=giver) for pk, c, giver in rows)  # fmt: skip
     # the record read above, with this vote: neither the meeting nor the named votes
@@ -319,7 +335,6 @@ def record_named_votes(
     named = tuple(NamedVoteRecord(member=refs_of[pk], choice=c,
                                   on_behalf_of=refs_of[giver] if giver else None)
                   for pk, c, giver in rows)  # fmt: skip
-    number = item_number(item)
     read = next(d.vote for d in record.deliberations if d.number == number)
     counted = replace(read or record_vote_value(vote, refs), mode=VoteMode(mode) if mode else None,
                       for_=vote.votes_for, against=vote.against, abstention=vote.abstention,
@@ -329,6 +344,7 @@ def record_named_votes(
         replace(d, vote=counted, outcome=decide(counted)) if d.number == number else d
         for d in record.deliberations))  # fmt: skip
     _refuse(voted_record, number, BLOCKING)
+    touch(actor, clock, sitting, "sitting.vote", vote, f"Vote du point {item.position}")
     return vote
 
 
