@@ -68,3 +68,12 @@ def chromium(served: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Bro
             yield chromium, served
         finally:
             connections.close_all()  # the loop's own connections (PostgreSQL's DROP)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_attendances() -> None:
+    """Each test starts without the attendances a previous one kept: its database,
+    rolled back, gives the same ids again."""
+    from registre.web.live.record import forget_attendances  # noqa: PLC0415
+
+    forget_attendances()

@@ -177,6 +177,34 @@ def test_a_withdrawn_member_may_not_vote() -> None:
     assert vote.votes_for == 4 and not vote.named.filter(member=m[4]).exists()
 
 
+def test_votes_read_the_attendance_once_until_a_write_changes_it() -> None:
+    from django.db import connection  # noqa: PLC0415
+    from django.test.utils import CaptureQueriesContext  # noqa: PLC0415
+
+    from registre.record import VoteChoice  # noqa: PLC0415
+
+    clerk, sitting, m, items, _ = _opened(6)
+    for member in m[:5]:
+        services.call_roll(clerk, CLOCK, sitting, member, Presence.PRESENT)
+    services.start_item(clerk, CLOCK, sitting, items[0])
+    vote = services.record_named_votes(clerk, CLOCK, sitting, items[0], default=VoteChoice.FOR,
+                                       exceptions={})  # fmt: skip
+    assert vote.votes_for == 5
+    with CaptureQueriesContext(connection) as again:  # a vote leaves the attendance as it was
+        vote = services.record_named_votes(clerk, CLOCK, sitting, items[0],
+                                           default=VoteChoice.FOR, exceptions={})  # fmt: skip
+    assert not [q for q in again.captured_queries if "live_rollcall" in q["sql"]]
+    # an arrival moves the attendance on: the next vote counts the member arrived
+    services.record_event(clerk, CLOCK, sitting, ChangeKind.ARRIVAL, m[5], items[0])
+    vote = services.record_named_votes(clerk, CLOCK, sitting, items[0], default=VoteChoice.FOR,
+                                       exceptions={m[5].pk: VoteChoice.AGAINST})  # fmt: skip
+    assert (vote.votes_for, vote.against) == (5, 1)
+    services.record_event(clerk, CLOCK, sitting, ChangeKind.DEPARTURE, m[4], items[0])
+    vote = services.record_named_votes(clerk, CLOCK, sitting, items[0], default=VoteChoice.FOR,
+                                       exceptions={})  # fmt: skip
+    assert vote.votes_for == 5 and not vote.named.filter(member=m[4]).exists()
+
+
 def test_members_declare_their_absence_and_proxy_in_advance() -> None:
     from registre.web.core.models import Membership, Role  # noqa: PLC0415
 

@@ -32,6 +32,9 @@ class Sitting(models.Model):
     in_camera = models.BooleanField(default=False)
     suspended = models.BooleanField(default=False)
     version = models.PositiveIntegerField(default=0)  # every write moves it on
+    # every write but a vote's: what the members' attendance is derived from has not
+    # changed while it stays (`live.record.attendance_record` keeps it meanwhile)
+    attendance_version = models.PositiveIntegerField(default=0)
 
 
 class RollCall(models.Model):

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import enum
 import re
+import threading
 import unicodedata
+from collections import OrderedDict
 from datetime import date
 
 from registre import record as r
@@ -51,11 +53,43 @@ def sitting_record(sitting: Sitting, closing: AgendaItem | None = None) -> r.Mee
 
 
 def attendance_record(sitting: Sitting, mandates: list[Mandate] | None = None) -> r.MeetingRecord:
-    """The record of the meeting so far without any vote: enough to derive each item's
-    attendance (which the votes do not change), and read at every update of the
-    screens, so the named votes are not read."""
-    return record_and_references(sitting, sitting.current_item, mandates=mandates,
-                                 votes=VoteDetail.NONE)[0]  # fmt: skip
+    """The record of the meeting so far without any vote, the current item last: enough
+    to derive each item's attendance (which the votes do not change)."""
+    return attendance_and_references(sitting, sitting.current_item, mandates)[0]
+
+
+# (sitting, its opening, its attendance version, item) -> the record without votes.
+# Each vote and each screens' update needs the item's attendance; reading it again
+# (the roster, the roll call, proxies, events) was half of their cost. Kept per
+# process, for as long as the sitting's `attendance_version` stays: every write of
+# the sitting but a vote moves it on (`live.services.touch`). A member's name or
+# mandate edited during the sitting shows from its next write; the register's
+# entries are always read afresh (`sitting_record`).
+_ATTENDANCE: OrderedDict[tuple[int, object, int, int | None],
+                         tuple[r.MeetingRecord, dict[int, r.MemberId]]] = OrderedDict()  # fmt: skip
+_KEPT = 64
+_KEEPING = threading.Lock()
+
+
+def attendance_and_references(
+    sitting: Sitting, item: AgendaItem | None, mandates: list[Mandate] | None = None
+) -> tuple[r.MeetingRecord, dict[int, r.MemberId]]:
+    """`attendance_record` with `item` last (the item voted), and each member's
+    reference (by member id); read once per attendance version of the sitting."""
+    key = (sitting.pk, sitting.opened_at, sitting.attendance_version, item.pk if item else None)
+    found = _ATTENDANCE.get(key)
+    if found is None:
+        found = record_and_references(sitting, item, mandates=mandates, votes=VoteDetail.NONE)
+        with _KEEPING:  # request threads and the screens' thread share it
+            _ATTENDANCE[key] = found
+            while len(_ATTENDANCE) > _KEPT:
+                _ATTENDANCE.popitem(last=False)
+    return found
+
+
+def forget_attendances() -> None:
+    """Empty the attendances kept (a test's database rolled back reuses the ids)."""
+    _ATTENDANCE.clear()
 
 
 class VoteDetail(enum.Enum):
@@ -169,11 +203,11 @@ def record_vote(vote: ItemVote, refs: dict[int, r.MemberId]) -> r.Vote:
         for_=vote.votes_for, against=vote.against, abstention=vote.abstention,
         not_voting=vote.not_voting, unanimous=vote.unanimous or None,
         president_vote=r.VoteChoice(vote.president_vote) if vote.president_vote else None,
-        named_votes=named, appointment=_appointment(vote, refs),
+        named_votes=named, appointment=appointment(vote, refs),
     )  # fmt: skip
 
 
-def _appointment(vote: ItemVote, refs: dict[int, r.MemberId]) -> r.Appointment | None:
+def appointment(vote: ItemVote, refs: dict[int, r.MemberId]) -> r.Appointment | None:
     """The rounds of an appointment by secret ballot, as recorded (L2121-21)."""
     ballot = Ballot.objects.filter(vote=vote).first() if vote.pk else None
     if ballot is None:

@@ -15,6 +15,7 @@ from registre.record import (
     EventKind,
     LifecycleEvent,
     MeetingRecord,
+    Vote,
     VoteChoice,
     VoteMode,
     item_attendances,
@@ -42,12 +43,11 @@ from registre.web.live.models import (
     SittingEvent,
 )
 from registre.web.live.record import (
-    VoteDetail,
+    appointment,
+    attendance_and_references,
     item_number,
-    record_and_references,
     sitting_record,
 )
-from registre.web.live.record import record_vote as record_vote_value
 from registre.web.live.register import append_event_to_register, append_to_register
 from registre.web.meetings.models import AgendaItem, Meeting
 from registre.web.members.models import Member, members_in_office
@@ -59,10 +59,16 @@ BLOCKING = {Code.QUORUM_NOT_REACHED, Code.TALLY_EXCEEDS_VOTERS, Code.PROXY_HOLDE
 
 
 def touch(actor: AbstractBaseUser, clock: Clock, sitting: Sitting, action: str, target: object,
-           summary: str) -> None:  # fmt: skip
+           summary: str, *, vote_only: bool = False) -> None:  # fmt: skip
+    """Move the sitting's version on (the screens show the change) and audit the write;
+    `vote_only` for a write of a vote, which leaves the attendance as it was."""
     # counted in the database: two clerks acting at once both move it on
-    Sitting.objects.filter(pk=sitting.pk).update(version=F("version") + 1)
-    sitting.version = Sitting.objects.values_list("version", flat=True).get(pk=sitting.pk)
+    moved = {"version": F("version") + 1}
+    if not vote_only:
+        moved["attendance_version"] = F("attendance_version") + 1
+    Sitting.objects.filter(pk=sitting.pk).update(**moved)
+    sitting.version, sitting.attendance_version = Sitting.objects.values_list(
+        "version", "attendance_version").get(pk=sitting.pk)  # fmt: skip
     audit.record(actor, clock, sitting.meeting.collectivity, action, target, summary,
                  after=audit.snapshot(target))  # fmt: skip
 
@@ -195,7 +201,15 @@ def record_vote(
     if unanimous and for_ is None:  # all the voters for: counted on the record checked
         record = _all_voters_for(record, item_number(item), vote)
     _refuse(record, item_number(item), BLOCKING)
-    touch(actor, clock, sitting, "sitting.vote", vote, f"Vote du point {item.position}")
+    touch(
+        actor,
+        clock,
+        sitting,
+        "sitting.vote",
+        vote,
+        f"Vote du point {item.position}",
+        vote_only=True,
+    )
     return vote
 
 
@@ -306,7 +320,7 @@ def record_named_votes(
     # the previous named votes go first, so that the record is read without them (a
     # refused vote rolls their deletion back)
     NamedVote.objects.filter(vote__item=item).delete()
-    record, refs = record_and_references(sitting, item, votes=VoteDetail.CLOSING)
+    record, refs = attendance_and_references(sitting, item)
     number = item_number(item)
     att = item_attendances(record)[number]
     by_ref = {ref: pk for pk, ref in refs.items()}
@@ -335,16 +349,22 @@ def record_named_votes(
     named = tuple(NamedVoteRecord(member=refs_of[pk], choice=c,
                                   on_behalf_of=refs_of[giver] if giver else None)
                   for pk, c, giver in rows)  # fmt: skip
-    read = next(d.vote for d in record.deliberations if d.number == number)
-    counted = replace(read or record_vote_value(vote, refs), mode=VoteMode(mode) if mode else None,
-                      for_=vote.votes_for, against=vote.against, abstention=vote.abstention,
-                      not_voting=vote.not_voting, unanimous=None, president_vote=None,
-                      named_votes=named)  # fmt: skip
+    counted = Vote(mode=VoteMode(mode) if mode else None, for_=vote.votes_for,
+                   against=vote.against, abstention=vote.abstention, not_voting=vote.not_voting,
+                   named_votes=named, appointment=appointment(vote, refs))  # fmt: skip
     voted_record = replace(record, deliberations=tuple(
         replace(d, vote=counted, outcome=decide(counted)) if d.number == number else d
         for d in record.deliberations))  # fmt: skip
     _refuse(voted_record, number, BLOCKING)
-    touch(actor, clock, sitting, "sitting.vote", vote, f"Vote du point {item.position}")
+    touch(
+        actor,
+        clock,
+        sitting,
+        "sitting.vote",
+        vote,
+        f"Vote du point {item.position}",
+        vote_only=True,
+    )
     return vote
 
 
