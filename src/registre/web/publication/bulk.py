@@ -16,24 +16,24 @@ they are back: for a first load or a quiet night). A progress bar goes to stderr
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import datetime as dt
-import importlib
 import itertools
+import os
 import queue
 import sys
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future
 from typing import Any, TextIO
 
 from django.db import connections, models, transaction
 
+from registre.web.publication.bulk_postgres import PostgresIndexing, schema
 from registre.web.publication.models import PublishedAct
-from registre.web.publication.search import index_text
-
-# the indexes are built again as the migration that made them wrote them
-schema = importlib.import_module("registre.web.publication.migrations.0002_search")
+from registre.web.publication.words import Words
 
 
 class Progress:
@@ -79,6 +79,7 @@ def batched(items: Iterable[PublishedAct], size: int) -> Iterator[list[Published
 def bulk_load(
     acts: Iterable[PublishedAct], *, total: int | None = None, batch_size: int = 2000,
     defer_index: bool = False, progress: TextIO | None = sys.stderr, using: str = "default",
+    processes: int | None = None,
 ) -> int:  # fmt: skip
     """Write `acts` (new, unsaved) in batches and index them for the search; the
     number written. `total`, when known, sizes the progress bar.
@@ -86,29 +87,63 @@ def bulk_load(
     Outside a transaction, a second thread writes each batch (on its own
     connection, one transaction a batch) while this one prepares the next: the
     database's work (FTS5 or `to_tsvector`, indexes) runs beside Python's. Inside
-    one, the batches are written here, in the caller's transaction."""
+    one, the batches are written here, in the caller's transaction. On SQLite, the
+    search's words are computed by `processes` worker processes (by default, for
+    20,000 acts or more, one per core but one), so that stemming runs beside the
+    rest rather than in turn with it."""
     connection = connections[using]
     sqlite = connection.vendor == "sqlite"
     bar = Progress(total, progress)
     days: set[dt.date] = set()
-    deferred: contextlib.AbstractContextManager[None]
+    deferred: contextlib.AbstractContextManager[object]
+    written = None
     if sqlite:
-        deferred = _days_indexed_after(using, days)
+        deferred = _days_indexed_after(using, days, defer_index)
     else:
-        deferred = _rows_indexed_after(using, defer_index)
-    writer = _Writer(using, threaded=not connection.in_atomic_block)
+        deferred = indexing = PostgresIndexing(using, defer_index)
+        written = indexing.written
+    # the workers fork before the writer's thread starts: a fork copies no thread
+    words = Words(_processes(processes, total) if sqlite else 0)
+    writer = _Writer(using, threaded=not connection.in_atomic_block, written=written)
     try:
-        with deferred, writer:
+        with words, deferred, writer:
+            pending: collections.deque[
+                tuple[list[PublishedAct], list[list[Any]], Future[list[str]]]
+            ]
+            pending = collections.deque()
             for batch in batched(acts, batch_size):
                 if sqlite:
-                    for act in batch:
-                        act.search_text = index_text(act)
-                        days.add(act.meeting_date)
-                writer.put(_rows(connection, batch))
-                bar.advance(len(batch))
+                    days.update(act.meeting_date for act in batch)
+                found = words.submit(batch) if sqlite else None
+                pending.append((batch, _rows(connection, batch), found))  # type: ignore[arg-type]
+                while len(pending) > 2 or (pending and pending[0][2] is None):
+                    _write(pending.popleft(), writer, bar)
+            while pending:
+                _write(pending.popleft(), writer, bar)
     finally:
         bar.close()
     return bar.done
+
+
+def _processes(asked: int | None, total: int | None) -> int:
+    if asked is not None:
+        return asked
+    if total is None or total < 20_000:
+        return 0  # starting a process costs more than stemming a few thousand acts
+    return max(1, min(4, (os.cpu_count() or 1) - 1))
+
+
+def _write(
+    prepared: tuple[list[PublishedAct], list[list[Any]], Future[list[str]] | None],
+    writer: _Writer, bar: Progress,
+) -> None:  # fmt: skip
+    """Hand a batch's rows to the writer, once its search words are there."""
+    batch, rows, found = prepared
+    if found is not None:
+        for act, row, text in zip(batch, rows, found.result(), strict=True):
+            act.search_text = row[_SEARCH_TEXT] = text
+    writer.put(rows)
+    bar.advance(len(batch))
 
 
 _FIELDS = [f for f in PublishedAct._meta.concrete_fields if not f.primary_key]
@@ -119,6 +154,7 @@ _AS_IS = (models.CharField, models.TextField, models.IntegerField, models.Boolea
 _PLAIN = frozenset({str, int, bool, type(None)})
 _TAKEN_AS_IS = [isinstance(f, _AS_IS) and type(f).pre_save is models.Field.pre_save
                 for f in _FIELDS]  # fmt: skip
+_SEARCH_TEXT = next(i for i, f in enumerate(_FIELDS) if f.attname == "search_text")
 
 
 def _rows(connection: Any, acts: list[PublishedAct]) -> list[list[Any]]:
@@ -140,8 +176,10 @@ class _Writer:
     """Writes batches of rows: in a thread of its own (at most two batches waiting),
     or in the caller's thread; a failure is raised in the caller's."""
 
-    def __init__(self, using: str, *, threaded: bool) -> None:
-        self.using = using
+    def __init__(
+        self, using: str, *, threaded: bool, written: Callable[[], None] | None = None
+    ) -> None:
+        self.using, self.written = using, written
         self.failure: BaseException | None = None
         self.queue: queue.Queue[list[list[Any]] | None] = queue.Queue(maxsize=2)
         self.thread = threading.Thread(target=self._run, daemon=True) if threaded else None
@@ -195,94 +233,38 @@ class _Writer:
                         copy.write_row(row)
             else:
                 cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
+        if self.written is not None:
+            self.written()
 
 
 @contextlib.contextmanager
-def _days_indexed_after(using: str, days: set[dt.date]) -> Iterator[None]:
+def _days_indexed_after(using: str, days: set[dt.date], defer_index: bool) -> Iterator[None]:
     """SQLite: the triggers that index an act's day at each write are off for the
     block; then every day from the first to the last of `days` is indexed again, in
-    one statement, in the index's order, and the triggers are back."""
+    one statement, in the index's order, and the triggers are back. With
+    `defer_index`, the table's own indexes are dropped for the block too and built
+    again after, each in one sorted pass (kept up to date row by row, they were half
+    of the writing's time)."""
+    table = PublishedAct._meta.db_table
     with connections[using].cursor() as cursor:
         for statement in schema.SQLITE_DROP_TRIGGERS:
             cursor.execute(statement)
+        dropped: list[tuple[str, str]] = []
+        if defer_index:
+            cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' "
+                           "AND tbl_name = %s AND sql IS NOT NULL", [table])  # fmt: skip
+            dropped = list(cursor.fetchall())
+            for name, _ in dropped:
+                cursor.execute(f"DROP INDEX {connections[using].ops.quote_name(name)}")
     try:
         yield
     finally:
         with transaction.atomic(using=using), connections[using].cursor() as cursor:
+            for _, sql in dropped:  # first: the day's index serves the ordering below
+                cursor.execute(sql)
             if days:
                 first, last = f"'{min(days).isoformat()}'", f"'{max(days).isoformat()}'"
                 cursor.execute(schema.UNINDEX_DAYS.format(first=first, last=last))
                 cursor.execute(schema.INDEX_DAYS.format(first=first, last=last))
             for statement in schema.SQLITE_TRIGGERS:
                 cursor.execute(statement)
-
-
-@contextlib.contextmanager
-def _rows_indexed_after(using: str, defer_index: bool) -> Iterator[None]:
-    """PostgreSQL: the trigger that indexes each act is off for the block; then the
-    acts written meanwhile are indexed in one statement and the trigger is back.
-    With `defer_index`, the search's and the listing's indexes are dropped for the
-    block and built again after, each in one pass, and the tables vacuumed (pages
-    all-visible) and analysed for the planner."""
-    connection = connections[using]
-    table, index = PublishedAct._meta.db_table, schema.INDEX
-    # inside a transaction that wrote acts, PostgreSQL refuses to turn a trigger off
-    # (their foreign keys' checks wait for the commit): the trigger then indexes them
-    toggle = not connection.in_atomic_block
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT coalesce(max(id), 0) FROM {table}")
-        after = int(cursor.fetchone()[0])
-        if toggle:
-            cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER {index}_sync")
-        if defer_index:
-            for name in ("act_search_vector", "act_search_newest", "act_visible_newest"):
-                cursor.execute(f"DROP INDEX IF EXISTS {name}")
-    try:
-        yield
-    finally:
-        if toggle:
-            _index_rows(using, after)
-            with connection.cursor() as cursor:
-                cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER {index}_sync")
-        if defer_index:
-            _build_indexes(using)
-
-
-def _index_rows(using: str, after: int, parts: int = 2) -> None:
-    """PostgreSQL: index the acts of id above `after`, in `parts` ranges of ids at
-    once (a connection and a core each: `to_tsvector` is most of a load's time)."""
-    with connections[using].cursor() as cursor:
-        cursor.execute(f"SELECT coalesce(max(id), 0) FROM {PublishedAct._meta.db_table}")
-        last = int(cursor.fetchone()[0])
-    bounds = [after + (last - after) * i // parts for i in range(parts + 1)]
-    failures: list[BaseException] = []
-
-    def index(first: int, upto: int) -> None:
-        try:
-            with transaction.atomic(using=using), connections[using].cursor() as cursor:
-                # [] has psycopg read the statement's '%%' as '%'
-                cursor.execute(schema.INDEX_ROWS.format(after=first, upto=upto), [])
-        except BaseException as failure:  # given to the caller's thread
-            failures.append(failure)
-        finally:
-            connections[using].close()
-
-    threads = [threading.Thread(target=index, args=pair) for pair in itertools.pairwise(bounds)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    if failures:
-        raise failures[0]
-
-
-def _build_indexes(using: str) -> None:
-    connection = connections[using]
-    with connection.cursor() as cursor:
-        cursor.execute("SET maintenance_work_mem = '512MB'")  # a big GIN index in one pass
-        for statement in schema.POSTGRES_INDEXES:
-            cursor.execute(statement)
-        cursor.execute("RESET maintenance_work_mem")
-        vacuum = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
-        for table in (schema.INDEX, PublishedAct._meta.db_table):
-            cursor.execute(f"{vacuum} {table}")

@@ -31,19 +31,16 @@ expects the same hits.
 
 from __future__ import annotations
 
-import functools
-import re
-import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
-import Stemmer  # type: ignore[import-not-found]  # PyStemmer ships no types
 from django.db import connections
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 from django.db.utils import NotSupportedError
 
 from registre.web.publication.models import PublishedAct, PublishedQuerySet
+from registre.web.publication.words import index_words, terms
 
 ORDER = ("-meeting_date", "-number")  # the portal's: newest first
 # A plain search counts its acts up to this many, and says COUNT_CAP + 1 beyond (the
@@ -60,52 +57,6 @@ NO_WORDS = (
     "(« le », « de », « pour »…) ou de la ponctuation."
 )
 
-# PostgreSQL 15's tsearch_data/french.stop (itself Snowball's French list), as is.
-# PostgreSQL compares the word *after* `unaccent` to this list, so the accented
-# entries (« été », « à ») never match there; `_term` compares the folded word too.
-_FRENCH_STOP = """
-au aux avec ce ces dans de des du elle en et eux il je la le leur lui ma mais me
-même mes moi mon ne nos notre nous on ou par pas pour qu que qui sa se ses son sur
-ta te tes toi ton tu un une vos votre vous c d j l à m n s t y été étée étées étés
-étant étante étants étantes suis es est sommes êtes sont serai seras sera serons
-serez seront serais serait serions seriez seraient étais était étions étiez étaient
-fus fut fûmes fûtes furent sois soit soyons soyez soient fusse fusses fût fussions
-fussiez fussent ayant ayante ayantes ayants eu eue eues eus ai as avons avez ont
-aurai auras aura aurons aurez auront aurais aurait aurions auriez auraient avais
-avait avions aviez avaient eut eûmes eûtes eurent aie aies ait ayons ayez aient
-eusse eusses eût eussions eussiez eussent
-"""
-STOP_WORDS = frozenset(_FRENCH_STOP.split())
-
-# letters and digits, the underscore excluded: PostgreSQL's parser splits on it too
-_WORD = re.compile(r"[^\W_]+")
-# what NFKD leaves whole but `unaccent` splits
-_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss"})
-_STEMMER = Stemmer.Stemmer("french")
-
-
-def fold(text: str) -> str:
-    """The text in lower case, without accents nor ligatures (« Œuvre » → « oeuvre »)."""
-    decomposed = unicodedata.normalize("NFKD", text.lower().translate(_LIGATURES))
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-@functools.lru_cache(maxsize=1 << 18)
-def _term(word: str) -> str:
-    """The indexed form of a lower-case word; "" for a stop word."""
-    folded = fold(word)
-    if folded in STOP_WORDS:
-        return ""
-    if any(c.isdigit() for c in folded):  # PostgreSQL gives these to `simple`: no stem
-        return folded
-    return str(_STEMMER.stemWord(folded))
-
-
-def terms(text: str) -> list[str]:
-    """The words of `text` as the search compares them: folded, stemmed, stop words out."""
-    words = _WORD.findall(unicodedata.normalize("NFC", text).lower())
-    return [term for term in map(_term, words) if term]
-
 
 def has_words(query: str) -> bool:
     """Whether `query` has a word to search (not only stop words or punctuation);
@@ -116,8 +67,7 @@ def has_words(query: str) -> bool:
 def index_text(act: PublishedAct) -> str:
     """What SQLite's index reads for `act`: the terms of its subject, matter,
     statement and operative part, separated by spaces."""
-    texts = (act.subject, act.matter_label, act.statement, act.operative_part)
-    return " ".join(terms(" ".join(texts)))
+    return index_words((act.subject, act.matter_label, act.statement, act.operative_part))
 
 
 def search_acts(queryset: QuerySet[PublishedAct], query: str) -> QuerySet[PublishedAct]:

@@ -1,0 +1,112 @@
+"""The words of a text as the search compares them (folded, stemmed, stop words out),
+apart from Django: `bulk_load` computes them in worker processes that load nothing
+else. `registre.web.publication.search` is the search itself."""
+
+from __future__ import annotations
+
+import functools
+import multiprocessing as mp
+import os
+import re
+import unicodedata
+from collections.abc import Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import Protocol
+
+import Stemmer  # type: ignore[import-not-found]  # PyStemmer ships no types
+
+# PostgreSQL 15's tsearch_data/french.stop (itself Snowball's French list), as is.
+# PostgreSQL compares the word *after* `unaccent` to this list, so the accented
+# entries (« été », « à ») never match there; `_term` compares the folded word too.
+_FRENCH_STOP = """
+au aux avec ce ces dans de des du elle en et eux il je la le leur lui ma mais me
+même mes moi mon ne nos notre nous on ou par pas pour qu que qui sa se ses son sur
+ta te tes toi ton tu un une vos votre vous c d j l à m n s t y été étée étées étés
+étant étante étants étantes suis es est sommes êtes sont serai seras sera serons
+serez seront serais serait serions seriez seraient étais était étions étiez étaient
+fus fut fûmes fûtes furent sois soit soyons soyez soient fusse fusses fût fussions
+fussiez fussent ayant ayante ayantes ayants eu eue eues eus ai as avons avez ont
+aurai auras aura aurons aurez auront aurais aurait aurions auriez auraient avais
+avait avions aviez avaient eut eûmes eûtes eurent aie aies ait ayons ayez aient
+eusse eusses eût eussions eussiez eussent
+"""
+STOP_WORDS = frozenset(_FRENCH_STOP.split())
+
+# letters and digits, the underscore excluded: PostgreSQL's parser splits on it too
+_WORD = re.compile(r"[^\W_]+")
+# what NFKD leaves whole but `unaccent` splits
+_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss"})
+_STEMMER = Stemmer.Stemmer("french")
+
+
+def fold(text: str) -> str:
+    """The text in lower case, without accents nor ligatures (« Œuvre » → « oeuvre »)."""
+    decomposed = unicodedata.normalize("NFKD", text.lower().translate(_LIGATURES))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@functools.lru_cache(maxsize=1 << 18)
+def _term(word: str) -> str:
+    """The indexed form of a lower-case word; "" for a stop word."""
+    folded = fold(word)
+    if folded in STOP_WORDS:
+        return ""
+    if any(c.isdigit() for c in folded):  # PostgreSQL gives these to `simple`: no stem
+        return folded
+    return str(_STEMMER.stemWord(folded))
+
+
+def terms(text: str) -> list[str]:
+    """The words of `text` as the search compares them: folded, stemmed, stop words out."""
+    words = _WORD.findall(unicodedata.normalize("NFC", text).lower())
+    return [term for term in map(_term, words) if term]
+
+
+def index_words(texts: Sequence[str]) -> str:
+    """What SQLite's index reads for an act's texts (subject, matter, statement,
+    operative part): their terms, separated by spaces."""
+    return " ".join(terms(" ".join(texts)))
+
+
+def index_words_of(batch: Sequence[Sequence[str]]) -> list[str]:
+    """`index_words` of each act's texts of a batch (what a worker process is sent)."""
+    return [index_words(texts) for texts in batch]
+
+
+class Words:
+    """The search words of batches of acts: computed by `processes` worker processes
+    (forked, so they start at once and share the parent's loaded modules; they run
+    only this module's functions), or here when `processes` is 0."""
+
+    def __init__(self, processes: int) -> None:
+        self.pool: ProcessPoolExecutor | None = None
+        if processes > 0:
+            self.pool = ProcessPoolExecutor(processes, mp_context=mp.get_context("fork"))
+            # every worker forked now, before the caller starts a thread
+            for started in [self.pool.submit(os.getpid) for _ in range(processes)]:
+                started.result()
+
+    def submit(self, acts: Sequence[_Texts]) -> Future[list[str]]:
+        """The future words of each act of `acts`, in order."""
+        batch = [(a.subject, a.matter_label, a.statement, a.operative_part) for a in acts]
+        if self.pool is not None:
+            return self.pool.submit(index_words_of, batch)
+        done: Future[list[str]] = Future()
+        done.set_result(index_words_of(batch))
+        return done
+
+    def __enter__(self) -> Words:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+
+
+class _Texts(Protocol):
+    """What the words are computed from (a `PublishedAct`)."""
+
+    subject: str
+    matter_label: str
+    statement: str
+    operative_part: str

@@ -1,0 +1,85 @@
+"""Loading many acts at once (registre.web.publication.bulk), on the database of the
+run; what is found once they are loaded is tests/web/test_publication_search.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+from webfactories import make_collectivity
+
+from registre.web.publication.bulk import _rows, bulk_load
+from registre.web.publication.models import PublishedAct
+from registre.web.publication.search import index_text, search_acts
+
+pytestmark = pytest.mark.django_db
+
+
+def _acts(assembly: object, count: int) -> Iterator[PublishedAct]:
+    for n in range(count):
+        day = dt.date(2020, 1, 1) + dt.timedelta(days=n % 40)
+        yield PublishedAct(collectivity=assembly.collectivity, assembly=assembly,  # type: ignore[attr-defined]
+                           number=f"2020_{n:04d}", subject=f"Délibérations n° {n} : subvention",
+                           statement="Le conseil approuve les conventions.", meeting_date=day,
+                           record_json="{}", published_on=day, published_at=timezone.now())  # fmt: skip
+
+
+def _indexes() -> set[str]:
+    table = PublishedAct._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT name FROM sqlite_master WHERE type IN ('index', 'trigger') "
+                           "AND tbl_name = %s", [table])  # fmt: skip
+        else:
+            cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename IN "
+                           "(%s, 'publication_act_search')", [table])  # fmt: skip
+        return {name for (name,) in cursor.fetchall()}
+
+
+def test_worker_processes_stem_the_words_as_the_acts_own_text_does() -> None:
+    assembly = make_collectivity().assemblies.get(kind="conseil")
+    assert bulk_load(_acts(assembly, 30), progress=None, processes=2, batch_size=7) == 30
+    acts = list(PublishedAct.objects.order_by("number"))
+    assert len(acts) == 30
+    if connection.vendor == "sqlite":  # PostgreSQL computes its own vectors
+        assert all(act.search_text == index_text(act) != "" for act in acts)
+    found = search_acts(PublishedAct.objects.all(), "délibération subventions")
+    assert found.count() == 30
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_deferred_load_puts_every_index_back_even_when_its_input_fails() -> None:
+    """Outside a transaction, as the command and the benchmark load: the writer's
+    thread, the worker process, PostgreSQL's indexing threads, the indexes dropped."""
+    assembly = make_collectivity().assemblies.get(kind="conseil")
+    before = _indexes()
+
+    def failing() -> Iterator[PublishedAct]:
+        yield from _acts(assembly, 5)
+        raise ValueError("ligne 6 illisible")
+
+    with pytest.raises(ValueError, match="ligne 6"):
+        bulk_load(failing(), progress=None, defer_index=True, batch_size=2, processes=1)
+    assert _indexes() == before
+    other = make_collectivity("Commune de Saint-Apollinaire").assemblies.get(kind="conseil")
+    assert bulk_load(_acts(other, 50), progress=None, defer_index=True, batch_size=7,
+                     processes=1) == 50  # fmt: skip
+    assert _indexes() == before
+    # every act written is found, the batches written before the failure included
+    assert search_acts(PublishedAct.objects.all(), "conventions").count() == (
+        PublishedAct.objects.count()
+    )
+
+
+def test_plain_values_are_written_as_django_converts_them() -> None:
+    assembly = make_collectivity().assemblies.get(kind="conseil")
+    acts = list(_acts(assembly, 3))
+    acts[1].withdrawn_at, acts[2].matter_inferred = timezone.now(), True
+    from registre.web.publication.bulk import _FIELDS  # noqa: PLC0415
+
+    expected = [[f.get_db_prep_save(f.pre_save(a, True), connection) for f in _FIELDS]
+                for a in acts]  # fmt: skip
+    assert _rows(connection, acts) == expected
