@@ -78,6 +78,7 @@ def test_plain_values_are_written_as_django_converts_them() -> None:
     assembly = make_collectivity().assemblies.get(kind="conseil")
     acts = list(_acts(assembly, 3))
     acts[1].withdrawn_at, acts[2].matter_inferred = timezone.now(), True
+    acts[0].transmitted_on = acts[2].transmitted_on = dt.date(2020, 2, 1)  # one date, twice
     from registre.web.publication.bulk import _FIELDS  # noqa: PLC0415
 
     expected = [[f.get_db_prep_save(f.pre_save(a, True), connection) for f in _FIELDS]

@@ -3,15 +3,18 @@
 `bulk_load` writes the acts in batches, one transaction and one `executemany` each
 (what `bulk_create` does, without its SQLite limit of 999 parameters a statement,
 which cuts a batch into INSERTs of 30 rows; `COPY` on PostgreSQL), and builds their
-search index in bulk. On SQLite the stemmed words are computed here, and the FTS5
+search index in bulk. On SQLite the stemmed words are computed by worker processes
+(`registre.web.publication.words`) while the batches are written, and the FTS5
 index of the days loaded is built in one statement at the end (the triggers that
 index a day at each write are off meanwhile: a write by someone else during the load
-is indexed only if its day is among them). On PostgreSQL likewise, the trigger that
-indexes each act is off and the acts loaded are indexed in one statement at the end
-(an act another writer changes during the load is not); with `defer_index=True`,
-the GIN and listing indexes are also dropped for the load and built once at the end
-(much faster than keeping them up to date row by row, but the search is slow until
-they are back: for a first load or a quiet night). A progress bar goes to stderr.
+is indexed only if its day is among them). On PostgreSQL, the trigger that indexes
+each act is off and each batch, once written, is indexed by two threads while the
+next ones are written (`bulk_postgres`; an act another writer changes during the
+load is not). With `defer_index=True`, the indexes that follow the rows (SQLite: the
+table's own; PostgreSQL: the GIN and listing indexes) are dropped for the load and
+built once at the end (much faster than keeping them up to date row by row, but the
+portal is slow until they are back: for a first load or a quiet night). A progress
+bar goes to stderr.
 """
 
 from __future__ import annotations
@@ -152,23 +155,36 @@ _FIELDS = [f for f in PublishedAct._meta.concrete_fields if not f.primary_key]
 _AS_IS = (models.CharField, models.TextField, models.IntegerField, models.BooleanField,
           models.ForeignKey)  # fmt: skip
 _PLAIN = frozenset({str, int, bool, type(None)})
+_DATES = frozenset({dt.date, dt.datetime})
 _TAKEN_AS_IS = [isinstance(f, _AS_IS) and type(f).pre_save is models.Field.pre_save
                 for f in _FIELDS]  # fmt: skip
 _SEARCH_TEXT = next(i for i, f in enumerate(_FIELDS) if f.attname == "search_text")
+# a field that sets its value as it is saved (auto_now) is always converted
+_FROM_VALUE = [not (getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False))
+               for f in _FIELDS]  # fmt: skip
 
 
 def _rows(connection: Any, acts: list[PublishedAct]) -> list[list[Any]]:
     """The acts' rows as Django would write them (each field's own conversion, but
-    for a plain value of a plain field, which that conversion leaves as it is)."""
-    plan = list(zip(_FIELDS, _TAKEN_AS_IS, strict=True))
+    for a plain value of a plain field, which that conversion leaves as it is, and
+    for an empty value; a date's conversion is made once per batch)."""
+    plan = list(zip(_FIELDS, _TAKEN_AS_IS, _FROM_VALUE, strict=True))
+    dates: dict[tuple[int, object], Any] = {}  # acts of one meeting share its dates
     rows = []
     for act in acts:
         values = act.__dict__
-        rows.append([
-            value if as_is and type(value := values[f.attname]) in _PLAIN
-            else f.get_db_prep_save(f.pre_save(act, True), connection)
-            for f, as_is in plan
-        ])  # fmt: skip
+        row = []
+        for n, (f, as_is, alone) in enumerate(plan):
+            value = values[f.attname]
+            if alone and (value is None or (as_is and type(value) in _PLAIN)):
+                row.append(value)
+            elif alone and type(value) in _DATES:
+                if (converted := dates.get((n, value), dates)) is dates:
+                    converted = dates[n, value] = f.get_db_prep_save(value, connection)
+                row.append(converted)
+            else:
+                row.append(f.get_db_prep_save(f.pre_save(act, True), connection))
+        rows.append(row)
     return rows
 
 
@@ -237,6 +253,16 @@ class _Writer:
             self.written()
 
 
+MAPPED = 8 << 30  # bytes of the database file mapped while it is indexed (at most)
+FTS_HASH_LOAD, FTS_HASH_DEFAULT = 64 << 20, 1 << 20  # FTS5's pending words, in bytes
+
+
+def _fts_hash(cursor: Any, size: int) -> None:
+    """Set how many bytes of words FTS5 keeps in memory before writing a segment (a
+    setting kept in the table: 1 MB, SQLite's default, outside a load)."""
+    cursor.execute(f"INSERT INTO {schema.FTS}({schema.FTS}, rank) VALUES ('hashsize', {size})")
+
+
 @contextlib.contextmanager
 def _days_indexed_after(using: str, days: set[dt.date], defer_index: bool) -> Iterator[None]:
     """SQLite: the triggers that index an act's day at each write are off for the
@@ -260,11 +286,17 @@ def _days_indexed_after(using: str, days: set[dt.date], defer_index: bool) -> It
         yield
     finally:
         with transaction.atomic(using=using), connections[using].cursor() as cursor:
+            # the rows are read in the days' order, not the table's: mapped, a page
+            # costs no read call
+            cursor.execute(f"PRAGMA mmap_size = {MAPPED}")
             for _, sql in dropped:  # first: the day's index serves the ordering below
                 cursor.execute(sql)
             if days:
                 first, last = f"'{min(days).isoformat()}'", f"'{max(days).isoformat()}'"
                 cursor.execute(schema.UNINDEX_DAYS.format(first=first, last=last))
+                _fts_hash(cursor, FTS_HASH_LOAD)  # fewer, larger segments to merge
                 cursor.execute(schema.INDEX_DAYS.format(first=first, last=last))
+                _fts_hash(cursor, FTS_HASH_DEFAULT)
             for statement in schema.SQLITE_TRIGGERS:
                 cursor.execute(statement)
+            cursor.execute("PRAGMA mmap_size = 0")

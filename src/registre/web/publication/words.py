@@ -4,7 +4,6 @@ else. `registre.web.publication.search` is the search itself."""
 
 from __future__ import annotations
 
-import functools
 import multiprocessing as mp
 import os
 import re
@@ -45,7 +44,6 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-@functools.lru_cache(maxsize=1 << 18)
 def _term(word: str) -> str:
     """The indexed form of a lower-case word; "" for a stop word."""
     folded = fold(word)
@@ -56,10 +54,38 @@ def _term(word: str) -> str:
     return str(_STEMMER.stemWord(folded))
 
 
+class _Terms(dict[str, str]):
+    """Each word's indexed form, computed once: a text's words are then looked up
+    in C (`map(_TERMS.__getitem__, …)`), half the cost of a cached function call."""
+
+    def __missing__(self, word: str) -> str:
+        if len(self) >= 1 << 18:  # a bound on memory: the vocabulary is kept again
+            self.clear()
+        term = self[word] = _term(word)
+        return term
+
+
+_TERMS = _Terms()
+
+
+def words(text: str) -> list[str]:
+    """The words of `text` (lower case): its runs of letters and digits. Split on
+    spaces first, the regular expression only for what holds another sign (« l'acte, »):
+    the same words, at a third of the cost on 1 KB of French."""
+    found: list[str] = []
+    for chunk in text.split():
+        if chunk.isalnum():  # what `_WORD` matches whole (letters and digits, no "_")
+            found.append(chunk)
+        else:
+            found += _WORD.findall(chunk)
+    return found
+
+
 def terms(text: str) -> list[str]:
     """The words of `text` as the search compares them: folded, stemmed, stop words out."""
-    words = _WORD.findall(unicodedata.normalize("NFC", text).lower())
-    return [term for term in map(_term, words) if term]
+    return list(
+        filter(None, map(_TERMS.__getitem__, words(unicodedata.normalize("NFC", text).lower())))
+    )
 
 
 def index_words(texts: Sequence[str]) -> str:
