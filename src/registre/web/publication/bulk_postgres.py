@@ -11,8 +11,10 @@ from django.db import connections, transaction
 
 from registre.web.publication.models import PublishedAct
 
-# the indexes are built again as the migration that made them wrote them
+# the indexes are built again as the migration that made them wrote them; the
+# vectors computed as the trigger computes them
 schema = importlib.import_module("registre.web.publication.migrations.0002_search")
+vectors = importlib.import_module("registre.web.publication.migrations.0005_search_vector_replace")
 DEFERRED = ("act_search_vector", "act_search_newest", "act_visible_newest")
 
 
@@ -91,7 +93,7 @@ class PostgresIndexing:
                     with transaction.atomic(using=self.using), \
                             connections[self.using].cursor() as cursor:  # fmt: skip
                         # [] has psycopg read the statement's '%%' as '%'
-                        cursor.execute(schema.INDEX_ROWS.format(after=ids[0], upto=ids[1]), [])
+                        cursor.execute(vectors.INDEX_ROWS.format(after=ids[0], upto=ids[1]), [])
                 except BaseException as failure:  # given to the caller's thread
                     self.failures.append(failure)
         finally:
