@@ -11,7 +11,7 @@ is indexed only if its day is among them). On PostgreSQL, the trigger that index
 each act is off and each batch, once written, is indexed by two threads while the
 next ones are written (`bulk_postgres`; an act another writer changes during the
 load is not). With `defer_index=True`, the indexes that follow the rows (SQLite: the
-table's own; PostgreSQL: the GIN and listing indexes) are dropped for the load and
+table's own; PostgreSQL: the listing's) are dropped for the load and
 built once at the end (much faster than keeping them up to date row by row, but the
 portal is slow until they are back: for a first load or a quiet night). A progress
 bar goes to stderr.
