@@ -4,6 +4,7 @@ run; what is found once they are loaded is tests/web/test_publication_search.py.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from collections.abc import Iterator
 
 import pytest
@@ -65,6 +66,7 @@ def test_a_deferred_load_puts_every_index_back_even_when_its_input_fails() -> No
     with pytest.raises(ValueError, match="ligne 6"):
         bulk_load(failing(), progress=None, defer_index=True, batch_size=2, processes=1)
     assert _indexes() == before
+    assert gc.isenabled()  # off during the load only
     other = make_collectivity("Commune de Saint-Apollinaire").assemblies.get(kind="conseil")
     assert bulk_load(_acts(other, 50), progress=None, defer_index=True, batch_size=7,
                      processes=1) == 50  # fmt: skip

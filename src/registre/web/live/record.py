@@ -4,7 +4,6 @@ Each item's attendance is then derived by `registre.record` itself, never typed.
 
 from __future__ import annotations
 
-import enum
 import re
 import threading
 import unicodedata
@@ -79,7 +78,7 @@ def attendance_and_references(
     key = (sitting.pk, sitting.opened_at, sitting.attendance_version, item.pk if item else None)
     found = _ATTENDANCE.get(key)
     if found is None:
-        found = record_and_references(sitting, item, mandates=mandates, votes=VoteDetail.NONE)
+        found = record_and_references(sitting, item, mandates=mandates, votes=False)
         with _KEEPING:  # request threads and the screens' thread share it
             _ATTENDANCE[key] = found
             while len(_ATTENDANCE) > _KEPT:
@@ -92,20 +91,12 @@ def forget_attendances() -> None:
     _ATTENDANCE.clear()
 
 
-class VoteDetail(enum.Enum):
-    """Which items of the record carry their votes."""
-
-    ALL = "all"
-    CLOSING = "closing"  # the item being voted or closed only: its checks need no other
-    NONE = "none"
-
-
 def record_and_references(
     sitting: Sitting, closing: AgendaItem | None = None, *,
-    mandates: list[Mandate] | None = None, votes: VoteDetail = VoteDetail.ALL,
+    mandates: list[Mandate] | None = None, votes: bool = True,
 ) -> tuple[r.MeetingRecord, dict[int, r.MemberId]]:  # fmt: skip
     """`sitting_record`, with each member's reference in it (by member id); `mandates`
-    when the caller has read them already."""
+    when the caller has read them already; without the items' votes unless `votes`."""
     meeting = sitting.meeting
     collectivity, assembly = meeting.collectivity, meeting.assembly
     if mandates is None:
@@ -130,9 +121,7 @@ def record_and_references(
             secretaries=tuple(refs[s.pk] for s in sitting.secretaries.all() if s.pk in refs),
         ),
         attendance=_opening(sitting, refs, seated),
-        deliberations=tuple(_deliberation(item, refs, votes is VoteDetail.ALL or
-                                          (votes is VoteDetail.CLOSING and item == closing))
-                            for item in items),
+        deliberations=tuple(_deliberation(item, refs, votes) for item in items),
     )  # fmt: skip
     return record, refs
 

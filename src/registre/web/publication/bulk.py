@@ -22,6 +22,7 @@ from __future__ import annotations
 import collections
 import contextlib
 import datetime as dt
+import gc
 import itertools
 import os
 import queue
@@ -108,6 +109,10 @@ def bulk_load(
     # the workers fork before the writer's thread starts: a fork copies no thread
     words = Words(_processes(processes, total) if sqlite else 0)
     writer = _Writer(using, threaded=not connection.in_atomic_block, written=written)
+    # the batches make no reference cycle; a full collection would scan every object
+    # of the process (a million acts held by the caller: seconds each time)
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         with words, deferred, writer:
             pending: collections.deque[
@@ -124,6 +129,8 @@ def bulk_load(
             while pending:
                 _write(pending.popleft(), writer, bar)
     finally:
+        if collecting:
+            gc.enable()
         bar.close()
     return bar.done
 
