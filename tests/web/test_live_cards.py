@@ -11,14 +11,7 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from webfactories import (
-    PASSWORD,
-    make_collectivity,
-    make_item,
-    make_meeting,
-    make_member,
-    make_user,
-)
+from webfactories import make_council
 
 from registre.web.live.models import OpeningProxy
 from registre.web.meetings.models import Meeting
@@ -27,15 +20,14 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _console(count: int = 5) -> tuple[Client, Any, list[Any], str]:
-    town = make_collectivity()
-    clerk = make_user(town)
-    members = [make_member(clerk, town, last=f"ELU{i}", first="Zoé",
-                           birth_date=dt.date(1960 + i, 1, 1)).member for i in range(count)]  # fmt: skip
-    meeting = make_meeting(clerk, town)
-    make_item(clerk, town, "Désignation au syndicat des eaux", meeting=meeting)
-    client = Client()
-    client.login(username=clerk.username, password=PASSWORD)
-    base = f"/c/{town.pk}/seances/{meeting.pk}/console/"
+    council = make_council(count, "Désignation au syndicat des eaux",
+                           birth_date=lambda i: dt.date(1960 + i, 1, 1))  # fmt: skip
+    client, meeting, members, base = (
+        council.client,
+        council.meeting,
+        council.members,
+        council.console,
+    )
     client.post(base + "action/", {"action": "open", "president": members[0].pk,
                                    "secretary": members[1].pk})  # fmt: skip
     return client, meeting, members, base

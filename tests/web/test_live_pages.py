@@ -8,29 +8,22 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from webfactories import (
-    PASSWORD,
-    make_collectivity,
-    make_item,
-    make_meeting,
-    make_member,
-    make_user,
-)
+from webfactories import make_council
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _setup() -> tuple[Client, Any, Any, list[Any], str]:
-    town = make_collectivity()
-    clerk = make_user(town)
-    members = [make_member(clerk, town, last=f"ELU{i}", first="Zoé").member for i in range(5)]
-    meeting = make_meeting(clerk, town)
-    make_item(clerk, town, "Budget primitif", meeting=meeting)
-    client = Client()
-    client.login(username=clerk.username, password=PASSWORD)
-    base = f"/c/{town.pk}/seances/{meeting.pk}/console/"
+    council = make_council()
+    client, meeting, members, base = (
+        council.client,
+        council.meeting,
+        council.members,
+        council.console,
+    )
     client.post(base + "action/", {"action": "open", "president": members[0].pk,
                                    "secretary": members[1].pk})  # fmt: skip
+    town = council.town
     return client, meeting, town, members, base
 
 

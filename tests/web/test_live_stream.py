@@ -18,15 +18,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.test import Client
-from webfactories import (
-    CLOCK,
-    PASSWORD,
-    make_collectivity,
-    make_item,
-    make_meeting,
-    make_member,
-    make_user,
-)
+from webfactories import CLOCK, PASSWORD, make_collectivity, make_council, make_user
 
 from registre.web.live import services, stream, views
 from registre.web.live.models import Presence, Sitting
@@ -60,15 +52,10 @@ class Town:
 
 
 def _town() -> Town:
-    town = make_collectivity()
-    clerk = make_user(town)
-    members = [make_member(clerk, town, last=f"ELU{i}", first="Zoé").member for i in range(3)]
-    meeting = make_meeting(clerk, town)
-    make_item(clerk, town, "Budget primitif", meeting=meeting)
-    sitting = services.open_sitting(clerk, CLOCK, meeting, members[0], [members[1]])
-    client = Client()
-    assert client.login(username=clerk.username, password=PASSWORD)
-    return Town(clerk, client, members, meeting, sitting)
+    council = make_council(3)
+    sitting = services.open_sitting(council.clerk, CLOCK, council.meeting, council.members[0],
+                                    [council.members[1]])  # fmt: skip
+    return Town(council.clerk, council.client, council.members, council.meeting, sitting)
 
 
 @dataclass

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from dataclasses import dataclass
 from typing import Any
+
+from django.test import Client
 
 from factories import FakeClock
 from registre.record import AssemblyKind, CollectivityKind
@@ -67,6 +70,37 @@ def make_item(clerk: Any, collectivity: Collectivity, subject: str = "Budget pri
     if meeting is not None:
         meetings.add_to_agenda(clerk, CLOCK, meeting, item)
     return item
+
+
+@dataclass
+class Council:
+    """A commune, its clerk (logged in on `client`), members in office, a meeting with
+    one item on its agenda: what the live meeting's tests start from."""
+
+    town: Collectivity
+    clerk: Any
+    members: list[Any]
+    meeting: Any
+    client: Client
+
+    @property
+    def console(self) -> str:
+        """The meeting's console (its actions at `console + "action/"`)."""
+        return f"/c/{self.town.pk}/seances/{self.meeting.pk}/console/"
+
+
+def make_council(count: int = 5, subject: str = "Budget primitif", **member: Any) -> Council:
+    """A `Council` of `count` members « Zoé ELU0 »… (`member`: their other fields, each
+    a function of the member's rank)."""
+    town = make_collectivity()
+    clerk = make_user(town)
+    members = [make_member(clerk, town, last=f"ELU{i}", first="Zoé",
+                           **{k: f(i) for k, f in member.items()}).member for i in range(count)]  # fmt: skip
+    meeting = make_meeting(clerk, town)
+    make_item(clerk, town, subject, meeting=meeting)
+    client = Client()
+    assert client.login(username=clerk.username, password=PASSWORD)
+    return Council(town, clerk, members, meeting, client)
 
 
 def two_collectivities() -> dict[str, Any]:

@@ -201,16 +201,16 @@ def record_vote(
     if unanimous and for_ is None:  # all the voters for: counted on the record checked
         record = _all_voters_for(record, item_number(item), vote)
     _refuse(record, item_number(item), BLOCKING)
-    touch(
-        actor,
-        clock,
-        sitting,
-        "sitting.vote",
-        vote,
-        f"Vote du point {item.position}",
-        vote_only=True,
-    )
+    _voted(actor, clock, sitting, item, vote)
     return vote
+
+
+def _voted(
+    actor: AbstractBaseUser, clock: Clock, sitting: Sitting, item: AgendaItem, vote: ItemVote
+) -> None:
+    """A vote written: the screens follow, the audit keeps it; attendance unchanged."""
+    touch(actor, clock, sitting, "sitting.vote", vote, f"Vote du point {item.position}",
+          vote_only=True)  # fmt: skip
 
 
 def _write_vote(sitting: Sitting, item: AgendaItem, fields: dict[str, object]) -> ItemVote:
@@ -356,15 +356,7 @@ def record_named_votes(
         replace(d, vote=counted, outcome=decide(counted)) if d.number == number else d
         for d in record.deliberations))  # fmt: skip
     _refuse(voted_record, number, BLOCKING)
-    touch(
-        actor,
-        clock,
-        sitting,
-        "sitting.vote",
-        vote,
-        f"Vote du point {item.position}",
-        vote_only=True,
-    )
+    _voted(actor, clock, sitting, item, vote)
     return vote
 
 
