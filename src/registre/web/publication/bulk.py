@@ -115,15 +115,12 @@ def bulk_load(
     gc.disable()
     try:
         with words, deferred, writer:
-            pending: collections.deque[
-                tuple[list[PublishedAct], list[list[Any]], Future[list[str]]]
-            ]
-            pending = collections.deque()
+            pending: collections.deque[_Prepared] = collections.deque()
             for batch in batched(acts, batch_size):
                 if sqlite:
                     days.update(act.meeting_date for act in batch)
                 found = words.submit(batch) if sqlite else None
-                pending.append((batch, _rows(connection, batch), found))  # type: ignore[arg-type]
+                pending.append((batch, _rows(connection, batch), found))
                 while len(pending) > 2 or (pending and pending[0][2] is None):
                     _write(pending.popleft(), writer, bar)
             while pending:
@@ -143,8 +140,12 @@ def _processes(asked: int | None, total: int | None) -> int:
     return max(1, min(4, (os.cpu_count() or 1) - 1))
 
 
+# a batch, its rows, and its search words to come (SQLite)
+_Prepared = tuple[list[PublishedAct], list[list[Any]], Future[list[str]] | None]
+
+
 def _write(
-    prepared: tuple[list[PublishedAct], list[list[Any]], Future[list[str]] | None],
+    prepared: _Prepared,
     writer: _Writer, bar: Progress,
 ) -> None:  # fmt: skip
     """Hand a batch's rows to the writer, once its search words are there."""
