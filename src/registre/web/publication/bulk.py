@@ -8,9 +8,10 @@ search index in bulk. On SQLite the stemmed words are computed by worker process
 index of the days loaded is built in one statement at the end (the triggers that
 index a day at each write are off meanwhile: a write by someone else during the load
 is indexed only if its day is among them). On PostgreSQL, the trigger that indexes
-each act is off and each batch, once written, is indexed by two threads while the
-next ones are written (`bulk_postgres`; an act another writer changes during the
-load is not). With `defer_index=True`, the indexes that follow the rows (SQLite: the
+each act is off, and each batch's search rows are written with its acts, their
+vectors made of each distinct chunk's lexemes, asked of PostgreSQL once (`bulk_postgres`;
+an act another writer changes during the load is not indexed again). With
+`defer_index=True`, the indexes that follow the rows (SQLite: the
 table's own; PostgreSQL: the listing's) are dropped for the load and
 built once at the end (much faster than keeping them up to date row by row, but the
 portal is slow until they are back: for a first load or a quiet night). A progress
@@ -22,6 +23,7 @@ from __future__ import annotations
 import collections
 import contextlib
 import datetime as dt
+import functools
 import gc
 import itertools
 import os
@@ -29,13 +31,20 @@ import queue
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import Future
 from typing import Any, TextIO
 
 from django.db import connections, models, transaction
 
-from registre.web.publication.bulk_postgres import PostgresIndexing, schema
+from registre.web.publication.bulk_postgres import (
+    PostgresIndexing,
+    SearchRow,
+    copy_acts,
+    schema,
+    search_rows,
+    vectors_of,
+)
 from registre.web.publication.models import PublishedAct
 from registre.web.publication.words import Words
 
@@ -100,15 +109,17 @@ def bulk_load(
     bar = Progress(total, progress)
     days: set[dt.date] = set()
     deferred: contextlib.AbstractContextManager[object]
-    written = None
+    indexing: PostgresIndexing | None = None
     if sqlite:
         deferred = _days_indexed_after(using, days, defer_index)
     else:
         deferred = indexing = PostgresIndexing(using, defer_index)
-        written = indexing.written
+    # SQLite's words, or PostgreSQL's vectors while the trigger is off
+    searched = sqlite or (indexing is not None and indexing.toggle)
+    work = None if sqlite else functools.partial(vectors_of, using)
     # the workers fork before the writer's thread starts: a fork copies no thread
-    words = Words(_processes(processes, total) if sqlite else 0)
-    writer = _Writer(using, threaded=not connection.in_atomic_block, written=written)
+    words = Words(_processes(processes, total) if searched else 0, work)
+    writer = _Writer(using, threaded=not connection.in_atomic_block)
     # the batches make no reference cycle; a full collection would scan every object
     # of the process (a million acts held by the caller: seconds each time)
     collecting = gc.isenabled()
@@ -119,7 +130,7 @@ def bulk_load(
             for batch in batched(acts, batch_size):
                 if sqlite:
                     days.update(act.meeting_date for act in batch)
-                found = words.submit(batch) if sqlite else None
+                found = words.submit(batch) if searched else None
                 pending.append((batch, _rows(connection, batch), found))
                 while len(pending) > 2 or (pending and pending[0][2] is None):
                     _write(pending.popleft(), writer, bar)
@@ -140,7 +151,9 @@ def _processes(asked: int | None, total: int | None) -> int:
     return max(1, min(4, (os.cpu_count() or 1) - 1))
 
 
-# a batch, its rows, and its search words to come (SQLite)
+# a batch's rows and, with PostgreSQL's trigger off, their search rows
+_Rows = tuple[list[list[Any]], list[SearchRow | None] | None]
+# a batch, its rows, and its search words (SQLite) or vectors (PostgreSQL) to come
 _Prepared = tuple[list[PublishedAct], list[list[Any]], Future[list[str]] | None]
 
 
@@ -148,12 +161,15 @@ def _write(
     prepared: _Prepared,
     writer: _Writer, bar: Progress,
 ) -> None:  # fmt: skip
-    """Hand a batch's rows to the writer, once its search words are there."""
+    """Hand a batch's rows to the writer, once its search words or vectors are there."""
     batch, rows, found = prepared
-    if found is not None:
+    search = None
+    if found is not None and writer.vendor == "sqlite":
         for act, row, text in zip(batch, rows, found.result(), strict=True):
             act.search_text = row[_SEARCH_TEXT] = text
-    writer.put(rows)
+    elif found is not None:
+        search = search_rows(batch, found.result())
+    writer.put((rows, search))
     bar.advance(len(batch))
 
 
@@ -200,12 +216,10 @@ class _Writer:
     """Writes batches of rows: in a thread of its own (at most two batches waiting),
     or in the caller's thread; a failure is raised in the caller's."""
 
-    def __init__(
-        self, using: str, *, threaded: bool, written: Callable[[], None] | None = None
-    ) -> None:
-        self.using, self.written = using, written
+    def __init__(self, using: str, *, threaded: bool) -> None:
+        self.using, self.vendor = using, connections[using].vendor
         self.failure: BaseException | None = None
-        self.queue: queue.Queue[list[list[Any]] | None] = queue.Queue(maxsize=2)
+        self.queue: queue.Queue[_Rows | None] = queue.Queue(maxsize=2)
         self.thread = threading.Thread(target=self._run, daemon=True) if threaded else None
 
     def __enter__(self) -> _Writer:
@@ -213,7 +227,7 @@ class _Writer:
             self.thread.start()
         return self
 
-    def put(self, rows: list[list[Any]]) -> None:
+    def put(self, rows: _Rows) -> None:
         """Write `rows` (now, or once the thread gets to them)."""
         if self.failure:
             raise self.failure
@@ -241,7 +255,8 @@ class _Writer:
         finally:
             connections[self.using].close()
 
-    def _write(self, rows: list[list[Any]]) -> None:
+    def _write(self, batch: _Rows) -> None:
+        rows, search = batch
         connection = connections[self.using]
         quote = connection.ops.quote_name
         columns = ", ".join(quote(f.column) for f in _FIELDS)
@@ -252,13 +267,9 @@ class _Writer:
                 cursor.execute("PRAGMA cache_size = -262144")
         with transaction.atomic(using=self.using), connection.cursor() as cursor:
             if connection.vendor == "postgresql":  # COPY: no statement per row
-                with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
+                copy_acts(cursor.cursor, columns, rows, search)
             else:
                 cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
-        if self.written is not None:
-            self.written()
 
 
 MAPPED = 8 << 30  # bytes of the database file mapped while it is indexed (at most)

@@ -1,121 +1,268 @@
-"""PostgreSQL's side of `bulk_load`: the acts' search vectors computed while the load
-goes on, and the search's indexes dropped and built again around a large load."""
+"""PostgreSQL's side of `bulk_load`: the acts' search rows written with the acts, their
+vectors made of lexemes PostgreSQL gave for each distinct chunk of text, and the
+listing's indexes dropped and built again around a large load."""
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
-import queue
+import itertools
+import multiprocessing.util as mp_util
+import os
 import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 
-from django.db import connections, transaction
+from django.db import connections
 
 from registre.web.publication.models import PublishedAct
 
 # the indexes are built again as the migration that made them wrote them; the
-# vectors computed as the trigger computes them
+# vectors are the trigger's (migration 0006)
 schema = importlib.import_module("registre.web.publication.migrations.0002_search")
-vectors = importlib.import_module("registre.web.publication.migrations.0005_search_vector_replace")
-# with `defer_index`, the listing's indexes; the GIN index stays, kept up to date by
-# the indexing threads as they go (beside the writing, on both cores), which measured
-# faster than building it alone at the end (4,212 against 3,777 acts/s over 100,000)
-DEFERRED = {name: statement for statement in schema.POSTGRES_INDEXES
-            if (name := statement.split()[2]) in ("act_search_newest", "act_visible_newest")}  # fmt: skip
+lexemes = importlib.import_module("registre.web.publication.migrations.0006_search_vector_lexemes")
+chained = itertools.chain.from_iterable
+# a search row without its act's id: (meeting_date, number, vector)
+SearchRow = tuple[dt.date, str, str]
+
+
+class Lexemes:
+    """The search vector of acts, as the trigger computes it (`strip(to_tsvector(
+    'registre_fr', …))`), from the lexemes of each chunk of their text between
+    spaces, asked of PostgreSQL once per distinct chunk.
+
+    Why it is the same vector: once the signs are spaces (migration 0005), PostgreSQL's
+    parser makes no token across a space, and each token's lexemes depend on it alone,
+    so a text's lexemes are the union of its chunks'; without positions (migration
+    0006), that union is the vector. Why: `to_tsvector` parses each act's kilobyte
+    anew, 220–350 µs; a chunk's lexemes are looked up here in a fraction of a µs, and
+    an archive's acts share most of their chunks (tests/web/test_publication_bulk.py
+    compares both on generated texts of every kind of character).
+
+    In the process that made it, the lexemes are asked on the thread's connection; in
+    a forked worker process, on a connection of its own (the parent's is not shared)."""
+
+    LIMIT = 1 << 18  # chunks kept at most: a bound on memory, the vocabulary asked again
+
+    def __init__(self, using: str) -> None:
+        self.using, self.parent = using, os.getpid()
+        self.known: dict[str, tuple[str, ...]] = {}  # a chunk: its lexemes, quoted
+        self.own: Any = None  # a worker process's connection
+
+    def vectors(self, texts: Sequence[str]) -> list[str]:
+        """The vector of each text, as tsvector's input (its lexemes quoted)."""
+        get, vectors = self.known.__getitem__, []
+        missed: list[int] = []
+        for n, text in enumerate(texts):
+            try:  # (each step in C: half the time of `set().union(*…)`)
+                vectors.append(" ".join(set(chained(map(get, text.split())))))
+            except KeyError:  # a chunk never seen: asked with the batch's others
+                vectors.append("")
+                missed.append(n)
+        if missed:
+            self._learn({chunk for n in missed for chunk in texts[n].split()})
+            for n in missed:
+                vectors[n] = " ".join(set(chained(map(get, texts[n].split()))))
+        return vectors
+
+    def _learn(self, chunks: set[str]) -> None:
+        if len(self.known) + len(chunks) > self.LIMIT:
+            self.known.clear()
+        with self._cursor() as cursor:
+            cursor.execute(lexemes.CHUNK_LEXEMES, [list(chunks)])
+            for chunk, found in cursor.fetchall():
+                self.known[chunk] = tuple(map(_quoted, found))
+
+    def _cursor(self) -> Any:
+        if os.getpid() == self.parent:
+            return connections[self.using].cursor()
+        if self.own is None:
+            wrapper = connections[self.using]
+            self.own = wrapper.Database.connect(**wrapper.get_connection_params(), autocommit=True)
+            # closed as the worker ends (its exit runs these, not `atexit`)
+            mp_util.Finalize(self, self.own.close, exitpriority=0)
+        return self.own.cursor()
+
+
+_LEXEMES: dict[str, Lexemes] = {}  # per database: kept from batch to batch
+
+
+def vectors_of(using: str, batch: Sequence[Sequence[str]]) -> list[str]:
+    """The search vector of each act of `batch` (its subject, matter, statement and
+    operative part), as tsvector's input; what a worker process of `bulk_load` is
+    sent."""
+    if (found := _LEXEMES.get(using)) is None:
+        found = _LEXEMES[using] = Lexemes(using)
+    return found.vectors([" ".join(texts) for texts in batch])
+
+
+def _quoted(lexeme: str) -> str:
+    """A lexeme as tsvector's input reads it."""
+    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
 class PostgresIndexing:
-    """For the block, the trigger that indexes each act is off; instead, `parts`
-    threads (a connection and a core each: `to_tsvector` is most of a load's cost)
-    index each batch once written (`written`, called by the writer after each commit),
-    beside the writing of the next ones; then the trigger is back. With
-    `defer_index`, the listing's indexes are dropped for the block and built again
-    after, each in one pass, and the tables vacuumed (pages all-visible, the GIN
-    index's pending entries merged) and analysed for the planner."""
+    """For the block, the trigger that indexes each act is off; instead the writer
+    writes each batch's search rows (`search_rows`) with its acts, in the same
+    transaction; then the trigger is back.
 
-    def __init__(self, using: str, defer_index: bool, parts: int = 2) -> None:
+    With `defer_index`, what PostgreSQL would otherwise keep up to date row by row is
+    put off to the end, where each is made in one pass (`Deferred`): the indexes of
+    both tables but the unique ones (the GIN index of the search kept up to date cost
+    more than the load's whole writing; the acts' six others, 26 µs an act), the
+    acts' foreign keys (checked at each commit row by row: 22 µs an act; checked at
+    the end in one join), and autovacuum (the tables are vacuumed at the end)."""
+
+    def __init__(self, using: str, defer_index: bool) -> None:
         # inside a transaction that wrote acts, PostgreSQL refuses to turn a trigger
         # off or to build an index (their foreign keys' checks wait for the commit):
         # the trigger then indexes them, and the indexes stay
         self.toggle = not connections[using].in_atomic_block
-        self.using, self.defer_index, self.parts = using, defer_index and self.toggle, parts
-        self.ranges: queue.Queue[tuple[int, int] | None] = queue.Queue()
-        self.threads: list[threading.Thread] = []
-        self.failures: list[BaseException] = []
-        self.indexed_upto = 0
+        self.using, self.defer_index = using, defer_index and self.toggle
+        self.deferred: Deferred | None = None
 
     def __enter__(self) -> PostgresIndexing:
-        table, index = PublishedAct._meta.db_table, schema.INDEX
         with connections[self.using].cursor() as cursor:
-            self.indexed_upto = _last_id(cursor)
             if self.toggle:
-                cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER {index}_sync")
+                cursor.execute(f"ALTER TABLE {schema.TABLE} DISABLE TRIGGER {schema.INDEX}_sync")
             if self.defer_index:
-                for name in DEFERRED:
-                    cursor.execute(f"DROP INDEX IF EXISTS {name}")
-        if self.toggle:
-            self.threads = [threading.Thread(target=self._run, daemon=True)
-                            for _ in range(self.parts)]  # fmt: skip
-            for thread in self.threads:
-                thread.start()
+                self.deferred = Deferred.of(cursor)
+                self.deferred.drop(cursor)
         return self
-
-    def written(self) -> None:
-        """A batch is committed (called on the writer's connection): index it."""
-        if not self.toggle:
-            return
-        with connections[self.using].cursor() as cursor:
-            last = _last_id(cursor)
-        if last > self.indexed_upto:
-            self.ranges.put((self.indexed_upto, last))
-            self.indexed_upto = last
 
     def __exit__(self, *exc: object) -> None:
         try:
             if self.toggle:
-                self.written()  # a batch written in the caller's thread, if any
-                self._finish()
                 with connections[self.using].cursor() as cursor:
-                    cursor.execute(f"ALTER TABLE {PublishedAct._meta.db_table} "
-                                   f"ENABLE TRIGGER {schema.INDEX}_sync")  # fmt: skip
+                    cursor.execute(f"ALTER TABLE {schema.TABLE} ENABLE TRIGGER {schema.INDEX}_sync")
         finally:
-            if self.defer_index:
-                _build_indexes(self.using)
-        if self.failures and not exc[0]:
-            raise self.failures[0]
+            if self.deferred is not None:
+                self.deferred.restore(self.using)
 
-    def _finish(self) -> None:
-        for _ in self.threads:
-            self.ranges.put(None)
-        for thread in self.threads:
-            thread.join()
 
-    def _run(self) -> None:
+TABLES = (schema.TABLE, schema.INDEX)  # the acts', the search's
+# (table, name, definition) of the indexes dropped for a load: not unique, not a key
+DROPPABLE = (
+    "SELECT t.relname, c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+    "JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_class t ON t.oid = i.indrelid "
+    "WHERE t.relname = ANY(%s) AND t.relnamespace = current_schema()::regnamespace "
+    "AND NOT i.indisunique AND NOT i.indisprimary ORDER BY c.relname"
+)
+FOREIGN_KEYS = (
+    "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+    "WHERE conrelid = %s::regclass AND contype = 'f' ORDER BY conname"
+)
+
+
+@dataclass
+class Deferred:
+    """What a load puts off: indexes (table, name, definition), the acts' foreign
+    keys (name, definition)."""
+
+    indexes: list[tuple[str, str, str]]
+    foreign_keys: list[tuple[str, str]]
+
+    @classmethod
+    def of(cls, cursor: Any) -> Deferred:
+        """What the database has now."""
+        cursor.execute(DROPPABLE, [list(TABLES)])
+        indexes = list(cursor.fetchall())
+        cursor.execute(FOREIGN_KEYS, [schema.TABLE])
+        return cls(indexes, list(cursor.fetchall()))
+
+    def drop(self, cursor: Any) -> None:
+        """Drop the indexes and foreign keys; autovacuum off on both tables."""
+        for table in TABLES:
+            cursor.execute(f"ALTER TABLE {table} SET (autovacuum_enabled = off)")
+        for _, name, _ in self.indexes:
+            cursor.execute(f'DROP INDEX IF EXISTS "{name}"')
+        for name, _ in self.foreign_keys:
+            cursor.execute(f'ALTER TABLE {schema.TABLE} DROP CONSTRAINT IF EXISTS "{name}"')
+
+    def restore(self, using: str) -> None:
+        """Build again what `drop` dropped, check the foreign keys, vacuum and analyse
+        both tables (pages all-visible for the listing's index-only scans, statistics
+        for the planner), autovacuum back: the GIN indexes (the longest, by far) on a
+        thread and a connection of their own, the rest here, side by side."""
+        gin = [d for _, _, d in self.indexes if " USING gin " in d]
+        rest = [d for _, _, d in self.indexes if d not in gin]
+        keys = [f'ALTER TABLE {schema.TABLE} ADD CONSTRAINT "{name}" {definition} NOT VALID'
+                for name, definition in self.foreign_keys]  # fmt: skip
+        # a key is valid for new rows at once; checked for the rows there in one pass,
+        # it stays (not valid) if one row fails, and the error is raised
+        checks = [f'ALTER TABLE {schema.TABLE} VALIDATE CONSTRAINT "{name}"'
+                  for name, _ in self.foreign_keys]  # fmt: skip
+        # each table's own statements on one connection: a table's indexes, its
+        # vacuum, its settings wait for each other (their locks conflict)
+        _side_by_side(
+            using,
+            [*gin, *_vacuumed(schema.INDEX)],
+            [*rest, *keys, *checks, *_vacuumed(schema.TABLE)],
+        )
+
+
+def _vacuumed(table: str) -> list[str]:
+    return [f"VACUUM ANALYZE {table}", f"ALTER TABLE {table} RESET (autovacuum_enabled)"]
+
+
+def search_rows(acts: Sequence[PublishedAct], vectors: Sequence[str]) -> list[SearchRow | None]:
+    """Each act's search row (None for a withdrawn act, which is not searched)."""
+    return [
+        None if act.withdrawn_at is not None else (act.meeting_date, act.number, vector)
+        for act, vector in zip(acts, vectors, strict=True)
+    ]
+
+
+def copy_acts(cursor: Any, columns: str, rows: Sequence[list[Any]],
+              search: Sequence[SearchRow | None] | None) -> None:  # fmt: skip
+    """(In the writer's transaction, on a psycopg cursor) write `rows` as new acts by
+    COPY; with `search`, each act under an id taken from the table's sequence, and its
+    search row beside it."""
+    table = schema.TABLE
+    if search is None:
+        with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    cursor.execute(f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) "
+                   "FROM generate_series(1, %s)", [len(rows)])  # fmt: skip
+    ids = [id_ for (id_,) in cursor.fetchall()]
+    with cursor.copy(f"COPY {table} (id, {columns}) FROM STDIN") as copy:
+        for id_, row in zip(ids, rows, strict=True):
+            copy.write_row([id_, *row])
+    with cursor.copy(f"COPY {schema.INDEX} (act_id, meeting_date, number, vector) "
+                     "FROM STDIN") as copy:  # fmt: skip
+        for id_, found in zip(ids, search, strict=True):
+            if found is not None:
+                copy.write_row((id_, *found))
+
+
+def _side_by_side(using: str, there: list[str], here: list[str]) -> None:
+    """Run `there` on a thread and a connection of its own, `here` on this one."""
+    failures: list[BaseException] = []
+
+    def run_there() -> None:
         try:
-            while (ids := self.ranges.get()) is not None:
-                if self.failures:
-                    continue
-                try:
-                    with transaction.atomic(using=self.using), \
-                            connections[self.using].cursor() as cursor:  # fmt: skip
-                        # [] has psycopg read the statement's '%%' as '%'
-                        cursor.execute(vectors.INDEX_ROWS.format(after=ids[0], upto=ids[1]), [])
-                except BaseException as failure:  # given to the caller's thread
-                    self.failures.append(failure)
+            _run(using, there)
+        except BaseException as failure:  # given to the caller's thread
+            failures.append(failure)
         finally:
-            connections[self.using].close()
+            connections[using].close()
+
+    thread = threading.Thread(target=run_there, daemon=True)
+    thread.start()
+    try:
+        _run(using, here)
+    finally:
+        thread.join()
+    if failures:
+        raise failures[0]
 
 
-def _last_id(cursor: object) -> int:
-    cursor.execute(f"SELECT coalesce(max(id), 0) FROM {PublishedAct._meta.db_table}")  # type: ignore[attr-defined]
-    return int(cursor.fetchone()[0])  # type: ignore[attr-defined]
-
-
-def _build_indexes(using: str) -> None:
-    connection = connections[using]
-    with connection.cursor() as cursor:
+def _run(using: str, statements: list[str]) -> None:
+    with connections[using].cursor() as cursor:
         cursor.execute("SET maintenance_work_mem = '512MB'")  # an index in one pass
-        for statement in DEFERRED.values():
+        for statement in statements:
             cursor.execute(statement)
         cursor.execute("RESET maintenance_work_mem")
-        vacuum = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
-        for table in (schema.INDEX, PublishedAct._meta.db_table):
-            cursor.execute(f"{vacuum} {table}")

@@ -8,7 +8,7 @@ import multiprocessing as mp
 import os
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Protocol
 
@@ -94,17 +94,25 @@ def index_words(texts: Sequence[str]) -> str:
     return " ".join(terms(" ".join(texts)))
 
 
+# an act's subject, matter, statement and operative part
+Texts = tuple[str, str, str, str]
+
+
 def index_words_of(batch: Sequence[Sequence[str]]) -> list[str]:
     """`index_words` of each act's texts of a batch (what a worker process is sent)."""
     return [index_words(texts) for texts in batch]
 
 
 class Words:
-    """The search words of batches of acts: computed by `processes` worker processes
-    (forked, so they start at once and share the parent's loaded modules; they run
-    only this module's functions), or here when `processes` is 0."""
+    """What the search reads of batches of acts (by default their words,
+    `index_words_of`; `work` may compute something else of the same texts, in a
+    module's function), computed by `processes` worker processes (forked, so they start
+    at once and share the parent's loaded modules), or here when `processes` is 0."""
 
-    def __init__(self, processes: int) -> None:
+    def __init__(
+        self, processes: int, work: Callable[[list[Texts]], list[str]] | None = None
+    ) -> None:  # fmt: skip
+        self.work = work or index_words_of
         self.pool: ProcessPoolExecutor | None = None
         if processes > 0:
             self.pool = ProcessPoolExecutor(processes, mp_context=mp.get_context("fork"))
@@ -113,12 +121,12 @@ class Words:
                 started.result()
 
     def submit(self, acts: Sequence[_Texts]) -> Future[list[str]]:
-        """The future words of each act of `acts`, in order."""
+        """The future result for each act of `acts`, in order."""
         batch = [(a.subject, a.matter_label, a.statement, a.operative_part) for a in acts]
         if self.pool is not None:
-            return self.pool.submit(index_words_of, batch)
+            return self.pool.submit(self.work, batch)
         done: Future[list[str]] = Future()
-        done.set_result(index_words_of(batch))
+        done.set_result(self.work(batch))
         return done
 
     def __enter__(self) -> Words:
