@@ -46,7 +46,7 @@ from registre.web.publication.bulk_postgres import (
     vectors_of,
 )
 from registre.web.publication.models import PublishedAct
-from registre.web.publication.words import Words
+from registre.web.publication.words import Words, index_words_of
 
 
 class Progress:
@@ -116,9 +116,13 @@ def bulk_load(
         deferred = indexing = PostgresIndexing(using, defer_index)
     # SQLite's words, or PostgreSQL's vectors while the trigger is off
     searched = sqlite or (indexing is not None and indexing.toggle)
-    work = None if sqlite else functools.partial(vectors_of, using)
     # the workers fork before the writer's thread starts: a fork copies no thread
-    words = Words(_processes(processes, total) if searched else 0, work)
+    count = _processes(processes, total) if searched else 0
+    words: Words[str] | Words[bytes] = (
+        Words(count, index_words_of)
+        if sqlite
+        else Words(count, functools.partial(vectors_of, using))
+    )
     writer = _Writer(using, threaded=not connection.in_atomic_block)
     # the batches make no reference cycle; a full collection would scan every object
     # of the process (a million acts held by the caller: seconds each time)
@@ -154,7 +158,7 @@ def _processes(asked: int | None, total: int | None) -> int:
 # a batch's rows and, with PostgreSQL's trigger off, their search rows
 _Rows = tuple[list[list[Any]], list[SearchRow | None] | None]
 # a batch, its rows, and its search words (SQLite) or vectors (PostgreSQL) to come
-_Prepared = tuple[list[PublishedAct], list[list[Any]], Future[list[str]] | None]
+_Prepared = tuple[list[PublishedAct], list[list[Any]], Future[list[Any]] | None]
 
 
 def _write(

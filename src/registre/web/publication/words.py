@@ -10,7 +10,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from typing import Protocol
+from typing import Generic, Protocol, TypeVar
 
 import Stemmer  # type: ignore[import-not-found]  # PyStemmer ships no types
 
@@ -103,16 +103,17 @@ def index_words_of(batch: Sequence[Sequence[str]]) -> list[str]:
     return [index_words(texts) for texts in batch]
 
 
-class Words:
-    """What the search reads of batches of acts (by default their words,
-    `index_words_of`; `work` may compute something else of the same texts, in a
-    module's function), computed by `processes` worker processes (forked, so they start
-    at once and share the parent's loaded modules), or here when `processes` is 0."""
+Result = TypeVar("Result", str, bytes)
 
-    def __init__(
-        self, processes: int, work: Callable[[list[Texts]], list[str]] | None = None
-    ) -> None:  # fmt: skip
-        self.work = work or index_words_of
+
+class Words(Generic[Result]):
+    """What the search reads of batches of acts (`work`, a module's function of their
+    texts: their words, `index_words_of`, or PostgreSQL's vectors), computed by
+    `processes` worker processes (forked, so they start at once and share the parent's
+    loaded modules), or here when `processes` is 0."""
+
+    def __init__(self, processes: int, work: Callable[[list[Texts]], list[Result]]) -> None:
+        self.work: Callable[[list[Texts]], list[Result]] = work
         self.pool: ProcessPoolExecutor | None = None
         if processes > 0:
             self.pool = ProcessPoolExecutor(processes, mp_context=mp.get_context("fork"))
@@ -120,16 +121,16 @@ class Words:
             for started in [self.pool.submit(os.getpid) for _ in range(processes)]:
                 started.result()
 
-    def submit(self, acts: Sequence[_Texts]) -> Future[list[str]]:
+    def submit(self, acts: Sequence[_Texts]) -> Future[list[Result]]:
         """The future result for each act of `acts`, in order."""
         batch = [(a.subject, a.matter_label, a.statement, a.operative_part) for a in acts]
         if self.pool is not None:
             return self.pool.submit(self.work, batch)
-        done: Future[list[str]] = Future()
+        done: Future[list[Result]] = Future()
         done.set_result(self.work(batch))
         return done
 
-    def __enter__(self) -> Words:
+    def __enter__(self) -> Words[Result]:
         return self
 
     def __exit__(self, *exc: object) -> None:
