@@ -8,7 +8,7 @@ import gc
 from collections.abc import Iterator
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection
 from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -33,15 +33,24 @@ def _acts(assembly: object, count: int) -> Iterator[PublishedAct]:
 
 
 def _indexes() -> set[str]:
+    """The indexes and triggers of the acts' table (and, on PostgreSQL, the search's
+    indexes, the acts' foreign keys and whether they are checked, both tables'
+    settings): what a deferred load puts off and must put back."""
     table = PublishedAct._meta.db_table
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute("SELECT name FROM sqlite_master WHERE type IN ('index', 'trigger') "
                            "AND tbl_name = %s", [table])  # fmt: skip
-        else:
-            cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename IN "
-                           "(%s, 'publication_act_search')", [table])  # fmt: skip
-        return {name for (name,) in cursor.fetchall()}
+            return {name for (name,) in cursor.fetchall()}
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE tablename IN "
+                       "(%s, 'publication_act_search')", [table])  # fmt: skip
+        found = {name for (name,) in cursor.fetchall()}
+        cursor.execute("SELECT conname || ' ' || convalidated FROM pg_constraint "
+                       "WHERE conrelid = %s::regclass AND contype = 'f'", [table])  # fmt: skip
+        found |= {key for (key,) in cursor.fetchall()}
+        cursor.execute("SELECT relname || ' ' || coalesce(array_to_string(reloptions, ','), '') "
+                       "FROM pg_class WHERE relname IN (%s, 'publication_act_search')", [table])  # fmt: skip
+        return found | {options for (options,) in cursor.fetchall()}
 
 
 def test_worker_processes_stem_the_words_as_the_acts_own_text_does() -> None:
@@ -94,6 +103,26 @@ def test_a_deferred_load_puts_every_index_back_even_when_its_input_fails() -> No
                 "SELECT prosrc FROM pg_proc WHERE proname = 'publication_act_search_sync'"
             )
             assert "translate" not in cursor.fetchone()[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_act_pointing_nowhere_stops_a_deferred_load_before_its_batch() -> None:
+    """PostgreSQL's foreign keys are off during a deferred load: the loader checks
+    the references as they would, and the keys are back, checked, after."""
+    assembly = make_collectivity().assemblies.get(kind="conseil")
+    before = _indexes()
+    acts = list(_acts(assembly, 9))
+    acts[7].assembly_id = 999_999  # no such assembly
+    with pytest.raises(IntegrityError) as raised:
+        bulk_load(acts, progress=None, defer_index=True, batch_size=3, processes=0)
+    if connection.vendor == "postgresql":  # the loader's own message
+        assert "Acte n° 2020_0007" in str(raised.value)
+        assert "999999 introuvable" in str(raised.value)
+    assert _indexes() == before
+    # whole batches before the bad one (those already handed to the writer), nothing
+    # of its own batch
+    assert PublishedAct.objects.count() in (0, 3, 6)
+    assert not PublishedAct.objects.filter(number__in=["2020_0006", "2020_0008"]).exists()
 
 
 def test_plain_values_are_written_as_django_converts_them() -> None:

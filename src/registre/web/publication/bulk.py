@@ -11,11 +11,11 @@ is indexed only if its day is among them). On PostgreSQL, the trigger that index
 each act is off, and each batch's search rows are written with its acts, their
 vectors made of each distinct chunk's lexemes, asked of PostgreSQL once (`bulk_postgres`;
 an act another writer changes during the load is not indexed again). With
-`defer_index=True`, the indexes that follow the rows (SQLite: the
-table's own; PostgreSQL: the listing's) are dropped for the load and
-built once at the end (much faster than keeping them up to date row by row, but the
-portal is slow until they are back: for a first load or a quiet night). A progress
-bar goes to stderr.
+`defer_index=True`, what follows the rows (SQLite: the table's own indexes;
+PostgreSQL: both tables' indexes but the unique ones, the acts' foreign keys,
+autovacuum) is off for the load and made again once at the end (much faster than
+keeping it up to date row by row, but the portal is slow until it is back: for a
+first load or a quiet night). A progress bar goes to stderr.
 """
 
 from __future__ import annotations
@@ -99,11 +99,13 @@ def bulk_load(
 
     Outside a transaction, a second thread writes each batch (on its own
     connection, one transaction a batch) while this one prepares the next: the
-    database's work (FTS5 or `to_tsvector`, indexes) runs beside Python's. Inside
-    one, the batches are written here, in the caller's transaction. On SQLite, the
-    search's words are computed by `processes` worker processes (by default, for
-    20,000 acts or more, one per core but one), so that stemming runs beside the
-    rest rather than in turn with it."""
+    database's work (FTS5, `COPY`, indexes) runs beside Python's. Inside one, the
+    batches are written here, in the caller's transaction. The search's words
+    (SQLite) or vectors (PostgreSQL, outside a transaction) are computed by
+    `processes` worker processes (by default, for 20,000 acts or more, one per core
+    but one), so that they are made beside the rest rather than in turn with it.
+    With `defer_index` on PostgreSQL, an act whose collectivity or assembly does not
+    exist raises IntegrityError before its batch is written."""
     connection = connections[using]
     sqlite = connection.vendor == "sqlite"
     bar = Progress(total, progress)
@@ -134,6 +136,8 @@ def bulk_load(
             for batch in batched(acts, batch_size):
                 if sqlite:
                     days.update(act.meeting_date for act in batch)
+                if indexing is not None:
+                    indexing.check(batch)
                 found = words.submit(batch) if searched else None
                 pending.append((batch, _rows(connection, batch), found))
                 while len(pending) > 2 or (pending and pending[0][2] is None):

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connections
+from django.db import IntegrityError, connections
 
 from registre.web.publication.models import PublishedAct
 
@@ -132,6 +132,7 @@ class PostgresIndexing:
         self.toggle = not connections[using].in_atomic_block
         self.using, self.defer_index = using, defer_index and self.toggle
         self.deferred: Deferred | None = None
+        self.references: References | None = None
 
     def __enter__(self) -> PostgresIndexing:
         with connections[self.using].cursor() as cursor:
@@ -139,9 +140,16 @@ class PostgresIndexing:
                 cursor.execute(f"ALTER TABLE {schema.TABLE} DISABLE TRIGGER {schema.INDEX}_sync")
             if self.defer_index:
                 self.deferred = Deferred.of(cursor)
+                self.references = References(self.using)
                 self.deferred.drop(cursor)
 
         return self
+
+    def check(self, acts: Sequence[PublishedAct]) -> None:
+        """While the foreign keys are off, raise IntegrityError for an act whose
+        reference a key would refuse (before its batch is written)."""
+        if self.references is not None:
+            self.references.check(acts)
 
     def __exit__(self, *exc: object) -> None:
         try:
@@ -151,6 +159,38 @@ class PostgresIndexing:
         finally:
             if self.deferred is not None:
                 self.deferred.restore(self.using)
+
+
+class References:
+    """The acts' references checked as their foreign keys would, against the ids of
+    the tables they point to, read once (and read again for one not found, which may
+    have been made since): a bad act stops the load before its batch is written,
+    as the key did at the batch's commit, instead of at the key's check at the end."""
+
+    def __init__(self, using: str) -> None:
+        self.using = using
+        self.fields = [f for f in PublishedAct._meta.concrete_fields if f.is_relation]
+        self.known = {f.attname: set(f.related_model._base_manager.using(using)
+                                     .values_list("pk", flat=True)) for f in self.fields}  # fmt: skip
+
+    def check(self, acts: Sequence[PublishedAct]) -> None:
+        """Raise IntegrityError for the first act of `acts` that points nowhere."""
+        for field in self.fields:
+            known = self.known[field.attname]
+            for act in acts:
+                value = getattr(act, field.attname)
+                if value in known or value is None:  # None: the column refuses it
+                    continue
+                if (
+                    not field.related_model._base_manager.using(self.using)
+                    .filter(pk=value)
+                    .exists()
+                ):
+                    raise IntegrityError(
+                        f"Acte n° {act.number} : {field.verbose_name} n° {value} introuvable ; "
+                        "le chargement s'arrête avant son lot (les lots précédents sont écrits)."
+                    )
+                known.add(value)
 
 
 TABLES = (schema.TABLE, schema.INDEX)  # the acts', the search's
