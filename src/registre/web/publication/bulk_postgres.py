@@ -1,6 +1,7 @@
 """PostgreSQL's side of `bulk_load`: the acts' search rows written with the acts, their
-vectors made of lexemes PostgreSQL gave for each distinct chunk of text, and the
-listing's indexes dropped and built again around a large load."""
+vectors made of lexemes PostgreSQL gave for each distinct chunk of text, and, around a
+large load, what PostgreSQL keeps up to date row by row (indexes, foreign keys,
+autovacuum) put off to its end."""
 
 from __future__ import annotations
 
@@ -142,7 +143,6 @@ class PostgresIndexing:
                 self.deferred = Deferred.of(cursor)
                 self.references = References(self.using)
                 self.deferred.drop(cursor)
-
         return self
 
     def check(self, acts: Sequence[PublishedAct]) -> None:
@@ -188,7 +188,7 @@ class References:
                 ):
                     raise IntegrityError(
                         f"Acte n° {act.number} : {field.verbose_name} n° {value} introuvable ; "
-                        "le chargement s'arrête avant son lot (les lots précédents sont écrits)."
+                        "le chargement s'arrête sans écrire cet acte ni son lot."
                     )
                 known.add(value)
 
