@@ -36,9 +36,11 @@ VISIBLE_NEWEST = (
     "WHERE withdrawn_at IS NULL"
 )
 INDEX = "publication_act_search"  # the search's own table, on both databases
-# PostgreSQL: one narrow row per visible act (its place in the portal's order and its
-# tsvector, stored out of line): counting the acts a common word finds visits these
-# small pages, not the acts' own (1 KB and more each). Kept by triggers.
+# PostgreSQL: one row per visible act (its place in the portal's order and its
+# tsvector), kept by triggers: a count or a page of a search reads these rows, not the
+# acts'. (`toast_tuple_target = 128` was meant to move the vector out of line and keep
+# the rows narrow; it does not: PostgreSQL only toasts a row over its 2 KB threshold,
+# and a vector without positions (0006) is about 1 KB, so it stays inline: measured.)
 # ('%%': every statement goes through psycopg's placeholders.)
 VECTOR = (
     "to_tsvector('registre_fr'::regconfig, translate({p}subject || ' ' || {p}matter_label "
