@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.test import Client
-from webfactories import CLOCK, PASSWORD, make_collectivity, make_council, make_user
+from webfactories import CLOCK, PASSWORD, Council, make_collectivity, make_council, make_user
 
 from registre.web.live import services, stream, views
 from registre.web.live.models import Presence, Sitting
@@ -29,18 +29,10 @@ EVENT = re.compile(rb"\nid: (\d+)\nevent: etat\n((?:data: .*\n)+)\n")
 
 
 @dataclass
-class Town:
-    """A commune, its clerk (logged in on `client`), 3 members, an open sitting."""
+class Town(Council):
+    """A `Council` of 3 members whose sitting is open."""
 
-    clerk: Any
-    client: Client
-    members: list[Any]
-    meeting: Any
     sitting: Any
-
-    @property
-    def console(self) -> str:
-        return f"/c/{self.meeting.collectivity.pk}/seances/{self.meeting.pk}/console/"
 
     @property
     def public(self) -> str:
@@ -55,7 +47,7 @@ def _town() -> Town:
     council = make_council(3)
     sitting = services.open_sitting(council.clerk, CLOCK, council.meeting, council.members[0],
                                     [council.members[1]])  # fmt: skip
-    return Town(council.clerk, council.client, council.members, council.meeting, sitting)
+    return Town(**vars(council), sitting=sitting)
 
 
 @dataclass
