@@ -15,11 +15,13 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from webfactories import CLOCK, make_collectivity
@@ -151,6 +153,37 @@ def test_pages_and_counts_of_the_plain_search_match_the_full_list(
     assert [a.number for a in reordered[:3]] == sorted(hits("convention"))[:3]
     filtered = search_acts(PublishedAct.objects.filter(number__gt="5"), "convention")
     assert filtered.count() == len([n for n in hits("convention") if n > "5"])
+
+
+def portal_page(query: str, page: object = None) -> tuple[str, list[str]]:
+    """The portal's acts page for `query` (and `page`): its text and the acts' numbers."""
+    asked = {"q": query} if page is None else {"q": query, "page": page}
+    response = Client().get("/public/actes/", asked)
+    assert response.status_code == 200
+    html = response.content.decode()
+    return html, re.findall(r'<td>([^<]*)</td>\s*<td><a href="[^"]*/actes/[^"/]+/"', html)
+
+
+def test_past_a_capped_count_the_portal_and_the_api_page_on(
+    acts: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search, "COUNT_CAP", 10)
+    everything = QUERIES["convention"]  # 30 acts, 20 a page
+    html, first = portal_page("convention")
+    assert "Plus de 10 actes" in html and "Page 1<" in html and " sur " not in html
+    assert first == everything[:20] and 'rel="next"' in html
+    html, second = portal_page("convention", 2)
+    assert second == everything[20:] and 'rel="next"' not in html and 'rel="prev"' in html
+    # past the last act, as a word for a number: the last page counted, the first page
+    assert portal_page("convention", 3)[1] == portal_page("convention", 1)[1] == first
+    assert portal_page("convention", "deux")[1] == first
+    html, few = portal_page("typhon")  # counted in full: the number and pages as before
+    assert "1 acte pour" in html and "Plus de" not in html and few == QUERIES["typhon"]
+    api = Client().get("/api/public/v1/actes", {"q": "convention", "par_page": 20, "page": 2})
+    assert api.json()["total_plafonne"] is True and api.json()["total"] == 11
+    assert [item["numero"] for item in api.json()["items"]] == everything[20:]
+    exact = Client().get("/api/public/v1/actes", {"q": "typhon"}).json()
+    assert (exact["total"], exact["total_plafonne"]) == (1, False)
 
 
 def test_terms_fold_case_accents_and_ligatures_and_drop_stop_words() -> None:

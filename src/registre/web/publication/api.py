@@ -47,7 +47,7 @@ from registre.web.publication.api_schemas import (
     WithdrawnOut,
 )
 from registre.web.publication.models import ApiToken, PublishedAct
-from registre.web.publication.search import search_acts
+from registre.web.publication.search import is_capped, search_acts
 from registre.web.publication.services import act_url
 from registre.web.publication.views import OUTCOMES, enforceability
 
@@ -107,8 +107,8 @@ def _url(request: HttpRequest, name: str, query: dict[str, str] | None = None,
 def _paged(rows: QuerySet[Any], page: int, per_page: int) -> tuple[dict[str, int], list[Any]]:
     total = rows.count()
     start = (page - 1) * per_page
-    pages = {"total": total, "page": page, "par_page": per_page,
-             "pages": math.ceil(total / per_page)}  # fmt: skip
+    pages = {"total": total, "total_plafonne": is_capped(rows), "page": page,
+             "par_page": per_page, "pages": math.ceil(total / per_page)}  # fmt: skip
     return pages, list(rows[start : start + per_page])
 
 

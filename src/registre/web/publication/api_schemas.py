@@ -20,6 +20,12 @@ class Page(Schema):
     """A page of results: how many in all, which page, how many a page."""
 
     total: int
+    total_plafonne: bool = Field(
+        False,
+        description="vrai quand une recherche a trouvé plus d'actes que ceux comptés : "
+        "« total » et « pages » s'arrêtent là, les pages suivantes existent (les demander "
+        "jusqu'à une page vide)",
+    )
     page: int
     par_page: int
     pages: int

@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.core.paginator import Paginator
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db.models import Count, Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -19,8 +19,8 @@ from django.views.decorators.http import require_GET
 from registre.record import AssemblyKind
 from registre.web.core.models import ASSEMBLY_LABELS, Collectivity
 from registre.web.core.tenancy import public_view
+from registre.web.publication import search
 from registre.web.publication.models import PublishedAct, PublishedDocument
-from registre.web.publication.search import COUNT_CAP
 
 PER_PAGE = 20
 OUTCOMES = {"adopted": "Adoptée", "rejected": "Rejetée", "postponed": "Reportée",
@@ -67,14 +67,66 @@ class Filters:
         if self.outcome:
             acts = acts.filter(outcome=self.outcome)
         if self.q:
-            from registre.web.publication.search import search_acts  # noqa: PLC0415
-
-            return search_acts(acts, self.q)
+            return search.search_acts(acts, self.q)
         return acts.order_by("-meeting_date", "-number")
 
 
 def _collectivity(siren: str | None) -> Collectivity | None:
     return get_object_or_404(Collectivity, siren=siren) if siren else None
+
+
+class FoundPaginator(Paginator):
+    """Django's paginator, for acts whose count may stop at COUNT_CAP + 1 (a plain
+    search that found more): the pages then go on past the count, and a page has a
+    next one when one more act follows it, read with the page."""
+
+    def validate_number(self, number: object) -> int:
+        """A page number: within the pages counted, or any past them when capped."""
+        if not self.capped:
+            return super().validate_number(number)
+        try:
+            page = int(str(number))
+        except ValueError as exc:
+            raise PageNotAnInteger("Numéro de page invalide") from exc
+        if page < 1:
+            raise EmptyPage("Numéro de page invalide")
+        return page
+
+    def get_page(self, number: object) -> Page:
+        """As Django's: the first page for a number that is none, the last one
+        counted for a page past the acts."""
+        try:
+            return super().get_page(number)
+        except EmptyPage:
+            return self.page(self.num_pages)
+
+    @property
+    def capped(self) -> bool:
+        """Whether the count stopped at the cap (the number of pages is not known)."""
+        return self.count > search.COUNT_CAP and search.is_capped(self.object_list)
+
+    def page(self, number: object) -> Page:
+        """The page `number`; past a capped count, EmptyPage when no act is left."""
+        if not self.capped:
+            return super().page(number)
+        page = self.validate_number(number)
+        start = (page - 1) * self.per_page
+        acts = list(self.object_list[start : start + self.per_page + 1])
+        if not acts:
+            raise EmptyPage("Cette page ne contient aucun résultat")
+        return _OpenPage(acts[: self.per_page], page, self, more=len(acts) > self.per_page)
+
+
+class _OpenPage(Page):
+    """A page of a capped count: whether another follows is known from the page."""
+
+    def __init__(self, acts: list[PublishedAct], number: int, paginator: Paginator,
+                 *, more: bool) -> None:  # fmt: skip
+        super().__init__(acts, number, paginator)
+        self.more = more
+
+    def has_next(self) -> bool:
+        return self.more
 
 
 @require_GET
@@ -86,12 +138,13 @@ def acts(request: HttpRequest, siren: str | None = None) -> HttpResponse:
     if collectivity is not None:
         base = base.filter(collectivity=collectivity)
     filters = Filters.of(request)
-    page = Paginator(filters.apply(base), PER_PAGE).get_page(request.GET.get("page"))
+    paginator = FoundPaginator(filters.apply(base), PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
     return render(request, "registre/portal/acts.html", {
         "collectivity": collectivity, "page": page, "filters": filters, "outcomes": OUTCOMES,
         "assemblies": [(k.value, ASSEMBLY_LABELS[k]) for k in AssemblyKind if k in ASSEMBLY_LABELS],
         "years": _years(base, siren), "query": _query_without_page(request),
-        "more_than": COUNT_CAP if page.paginator.count > COUNT_CAP else None,
+        "more_than": search.COUNT_CAP if paginator.capped else None,
     })  # fmt: skip
 
 
