@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import itertools
 import json
 import re
 from pathlib import Path
@@ -153,6 +154,59 @@ def test_pages_and_counts_of_the_plain_search_match_the_full_list(
     assert [a.number for a in reordered[:3]] == sorted(hits("convention"))[:3]
     filtered = search_acts(PublishedAct.objects.filter(number__gt="5"), "convention")
     assert filtered.count() == len([n for n in hits("convention") if n > "5"])
+
+
+def test_a_capped_search_seeks_its_page_among_the_newest_rows_first(
+    acts: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # PostgreSQL reads the newest rows first for a page of a capped count; when they
+    # hold too few, the planner's plan if they hold a quarter of the slice, else the
+    # acts found fetched and sorted (« meeting_date + 0 »); all in the portal's order
+    monkeypatch.setattr(search, "COUNT_CAP", 10)
+    everything = QUERIES["convention"]
+    postgres = connection.vendor == "postgresql"
+    seen_kinds: set[tuple[str, ...]] = set()
+    for window in (5_000, 7, 16, 20, 25, 30, 40):  # shorter than a slice's end: unread
+        monkeypatch.setattr(search, "NEWEST_ROWS", window)
+        found = search_acts(PublishedAct.objects.visible(), "convention")
+        assert found.count() == 11
+        with CaptureQueriesContext(connection) as asked:
+            pages = [[a.number for a in found[i : i + 7]] for i in (0, 7)]
+        assert pages == [everything[:7], everything[7:14]], window
+        statements = [q["sql"] for q in asked if "publication_act_search" in q["sql"]]
+        if not postgres:
+            assert not any("AS newest" in sql for sql in statements)
+            continue
+        expected = []
+        for end in (7, 14):  # the slices [0:7] and [7:14]
+            if end > window:
+                expected.append("act_id DESC LIMIT")
+                continue
+            expected.append("AS newest")
+            held = newest_holding("convention", window)
+            if held < end:  # counted only past the slice's start
+                seen = held if held > end - 7 else 0
+                expected.append("+ 0" if 4 * seen < end else "act_id DESC LIMIT")
+        kinds = [next(w for w in ("AS newest", "+ 0", "act_id DESC LIMIT") if w in sql)
+                 for sql in statements]  # fmt: skip
+        assert kinds == expected, window
+        seen_kinds.update(itertools.pairwise(kinds))
+    # each way was taken: the newest rows, then the planner's plan or the acts sorted
+    assert not postgres or {("AS newest", "act_id DESC LIMIT"), ("AS newest", "+ 0"),
+                            ("AS newest", "AS newest")} <= seen_kinds  # fmt: skip
+
+
+def newest_holding(query: str, window: int) -> int:
+    """(PostgreSQL) How many acts `query` finds among the `window` newest rows of
+    the search's table."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM (SELECT vector FROM publication_act_search ORDER BY "
+            "meeting_date DESC, number DESC, act_id DESC LIMIT %s) AS newest "
+            "WHERE vector @@ plainto_tsquery('registre_fr', %s)",
+            [window, query],
+        )
+        return int(cursor.fetchone()[0])
 
 
 def portal_page(query: str, page: object = None) -> tuple[str, list[str]]:

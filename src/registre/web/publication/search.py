@@ -32,6 +32,7 @@ expects the same hits.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connections
@@ -50,6 +51,9 @@ ORDER = ("-meeting_date", "-number")  # the portal's: newest first
 # against 7–11 ms for 1,001; the 64 queries' p50 went from 35 to 16 ms (count, page
 # and acts). Counting the 400,000 acts « convention » finds would take seconds.
 COUNT_CAP = 1_000
+# PostgreSQL: how many of the newest rows a page of a capped search is first sought in
+# (`SearchResults._ids`; reading them costs 3–12 ms at 1M)
+NEWEST_ROWS = 2_000
 CONFIG = "registre_fr"  # PostgreSQL's text search configuration (migration 0002)
 INDEX_TABLE = "publication_act_search"  # the search's own table (migration 0002)
 # the signs PostgreSQL's parser would keep inside a token, replaced by spaces on both
@@ -105,7 +109,31 @@ def search_acts(queryset: QuerySet[PublishedAct], query: str) -> QuerySet[Publis
     found = acts.filter(pk__in=RawSQL(select, params))
     count = f"SELECT count(*) FROM ({select} LIMIT {COUNT_CAP + 1}) AS found"
     page = f"{select} ORDER BY {order} LIMIT %s OFFSET %s"
-    return SearchResults.of(acts, found, (count, page, params))
+    newest = older = None
+    if vendor == "postgresql":
+        newest = (f"SELECT act_id FROM (SELECT act_id, meeting_date, number, vector "
+                  f"FROM {INDEX_TABLE} ORDER BY {order} LIMIT {NEWEST_ROWS}) AS newest "
+                  f"WHERE {where} ORDER BY {order} LIMIT %s OFFSET %s")  # fmt: skip
+        # the same order, through expressions no index gives: the acts found are
+        # fetched through the words' index, then sorted
+        older = (
+            f"{select} ORDER BY meeting_date + 0 DESC, number DESC, act_id DESC LIMIT %s OFFSET %s"
+        )
+    return SearchResults.of(acts, found, Plain(count, page, newest, older, params))
+
+
+@dataclass(frozen=True, slots=True)
+class Plain:
+    """A plain search's statements on the search's own table; `page` and `newest`
+    take the search's parameters, then a limit and an offset."""
+
+    count: str  # how many, up to COUNT_CAP + 1
+    page: str  # a page, in the portal's order
+    # PostgreSQL: the same page, sought among the NEWEST_ROWS newest rows only; then,
+    # when they hold too few, among all the acts found
+    newest: str | None
+    older: str | None
+    params: list[Any]
 
 
 class SearchResults(PublishedQuerySet):
@@ -115,15 +143,14 @@ class SearchResults(PublishedQuerySet):
     a page then costs its rank, not the number of acts found (« convention » is in
     one act in four); a count reads small rows, not the acts'."""
 
-    _index: tuple[str, str, list[Any]] | None = None  # count SQL, page SQL, params
+    _index: Plain | None = None
     _plain: Any = None  # the query's filters when it was made (None: never plain)
     _base: QuerySet[PublishedAct] | None = None  # the same acts without the search
-    capped = False  # whether the last count stopped at COUNT_CAP + 1
+    counted: int | None = None  # the last count of a plain search (COUNT_CAP + 1: more)
 
     @classmethod
     def of(
-        cls, base: QuerySet[PublishedAct], found: QuerySet[PublishedAct],
-        index: tuple[str, str, list[Any]],
+        cls, base: QuerySet[PublishedAct], found: QuerySet[PublishedAct], index: Plain
     ) -> Any:  # fmt: skip
         """`found` as SearchResults; plain when `base` is filtered only to the visible acts."""
         results = found._chain()
@@ -149,28 +176,59 @@ class SearchResults(PublishedQuerySet):
         than COUNT_CAP: then `capped` is true)."""
         if not self._is_plain() or self._index is None:
             return super().count()
-        count, _, params = self._index
         with connections[self.db].cursor() as cursor:
-            cursor.execute(count, params)
+            cursor.execute(self._index.count, self._index.params)
             found = int(cursor.fetchone()[0])
-        self.capped = found > COUNT_CAP
+        self.counted = found
         return found
+
+    @property
+    def capped(self) -> bool:
+        """Whether the last count stopped at COUNT_CAP + 1."""
+        return self.counted is not None and self.counted > COUNT_CAP
 
     def __getitem__(self, k: Any) -> Any:
         plain = self._is_plain() and self._index is not None and self._base is not None
         if not (plain and isinstance(k, slice) and k.step is None):
             return super().__getitem__(k)
-        assert self._index is not None and self._base is not None
-        _, page, params = self._index
+        assert self._base is not None
         start = k.start or 0
         limit: int | None = None if k.stop is None else k.stop - start
         if limit is None and connections[self.db].vendor == "sqlite":
             limit = -1  # SQLite's « no limit »
-        with connections[self.db].cursor() as cursor:
-            cursor.execute(page, [*params, limit, start])
-            ids = [act for (act,) in cursor.fetchall()]
+        ids = self._ids(start, limit)
         # both indexes break a tie of day and number by the id, as this does
         return self._base.filter(pk__in=ids).order_by(*ORDER, "-id")
+
+    def _ids(self, start: int, limit: int | None) -> list[int]:
+        """The ids of a slice, in the portal's order.
+
+        On PostgreSQL, the planner's guess of how many acts a search finds may be far
+        off, and its plan with it: multiplying each word's frequency, it expects 27
+        acts for « zone d'aménagement concerté port marianne » (11,982 found at 1M)
+        and fetches and sorts them all for one page (43 ms); it reads 11,000 of the
+        newest rows to find 20 of the 2,300 acts « Beethoven » finds (65 ms; 22 ms
+        fetched and sorted). So, once counted: up to COUNT_CAP acts found are fetched
+        through the words' index and sorted; more are first sought among the
+        NEWEST_ROWS newest rows (the page is there when the acts found are more than
+        one in a hundred). When these hold too few, the planner's plan is kept if they
+        hold a quarter of the slice at least (then it reads the newest rows until it
+        has the slice), else the acts found are fetched and sorted."""
+        assert self._index is not None
+        plain, sql = self._index, self._index.page
+        with connections[self.db].cursor() as cursor:
+            if plain.older and self.counted is not None and not self.capped:
+                sql = plain.older
+            elif (plain.newest and plain.older and self.capped and limit is not None
+                    and start + limit <= NEWEST_ROWS):  # fmt: skip
+                cursor.execute(plain.newest, [*plain.params, limit, start])
+                ids = [act for (act,) in cursor.fetchall()]
+                if len(ids) == limit:
+                    return ids
+                if 4 * (start + len(ids) if ids else 0) < start + limit:
+                    sql = plain.older
+            cursor.execute(sql, [*plain.params, limit, start])
+            return [act for (act,) in cursor.fetchall()]
 
 
 def reindex(acts: Iterable[PublishedAct]) -> None:
