@@ -196,6 +196,32 @@ def test_a_capped_search_seeks_its_page_among_the_newest_rows_first(
                             ("AS newest", "AS newest")} <= seen_kinds  # fmt: skip
 
 
+def test_words_expected_to_come_together_are_first_counted_among_the_first_rows(
+    acts: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's planner only")
+    with connection.cursor() as cursor:  # the words' index, as for a large table
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    query = "autorisation de signer"  # 18 acts of the 164
+    with CaptureQueriesContext(connection) as asked:  # 2 or 3 expected: counted at once
+        assert search_acts(PublishedAct.objects.visible(), query).count() == 18
+    assert not any("AS first" in q["sql"] for q in asked)
+    monkeypatch.setattr(search, "FIRST_EXPECTED", 0.0)  # whatever the planner expects
+    # the 164 rows hold 18; the first 20 rows, fewer than 11
+    for cap, first, found, counts in ((10, 5_000, 11, 1), (10, 20, 11, 2), (100, 5_000, 18, 2)):
+        monkeypatch.setattr(search, "COUNT_CAP", cap)
+        monkeypatch.setattr(search, "FIRST_ROWS", first)
+        results = search_acts(PublishedAct.objects.visible(), query)
+        with CaptureQueriesContext(connection) as asked:
+            assert results.count() == found
+        statements = [q["sql"] for q in asked if q["sql"].startswith("SELECT count")]
+        assert len(statements) == counts and "AS first" in statements[0], (cap, first)
+    with CaptureQueriesContext(connection) as asked:  # one word: counted at once
+        assert search_acts(PublishedAct.objects.visible(), "convention").count() == 30
+    assert not any("AS first" in q["sql"] for q in asked)
+
+
 def newest_holding(query: str, window: int) -> int:
     """(PostgreSQL) How many acts `query` finds among the `window` newest rows of
     the search's table."""
