@@ -33,15 +33,21 @@ def _acts(assembly: object, count: int) -> Iterator[PublishedAct]:
 
 
 def _indexes() -> set[str]:
-    """The indexes and triggers of the acts' table (and, on PostgreSQL, the search's
-    indexes, the acts' foreign keys and whether they are checked, both tables'
-    settings): what a deferred load puts off and must put back."""
+    """The indexes and triggers of the acts' table (and, on SQLite, the connection's
+    mmap and threads; on PostgreSQL, the search's indexes, the acts' foreign keys and
+    whether they are checked, both tables' settings): what a deferred load puts off
+    and must put back."""
     table = PublishedAct._meta.db_table
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute("SELECT name FROM sqlite_master WHERE type IN ('index', 'trigger') "
                            "AND tbl_name = %s", [table])  # fmt: skip
-            return {name for (name,) in cursor.fetchall()}
+            found = {name for (name,) in cursor.fetchall()}
+            # the connection's settings for the indexing at the end, back to SQLite's
+            for pragma in ("mmap_size", "threads"):
+                cursor.execute(f"PRAGMA {pragma}")
+                found.add(f"{pragma} {cursor.fetchone()[0]}")
+            return found
         cursor.execute("SELECT indexdef FROM pg_indexes WHERE tablename IN "
                        "(%s, 'publication_act_search')", [table])  # fmt: skip
         found = {name for (name,) in cursor.fetchall()}

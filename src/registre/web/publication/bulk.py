@@ -316,6 +316,9 @@ def _days_indexed_after(using: str, days: set[dt.date], defer_index: bool) -> It
             # the rows are read in the days' order, not the table's: mapped, a page
             # costs no read call
             cursor.execute(f"PRAGMA mmap_size = {MAPPED}")
+            # an index's keys sorted by as many threads as cores (2: 1.5 s against
+            # 2.2 s an index of a million acts)
+            cursor.execute(f"PRAGMA threads = {os.cpu_count() or 1}")
             for _, sql in dropped:  # first: the day's index serves the ordering below
                 cursor.execute(sql)
             if days:
@@ -327,3 +330,4 @@ def _days_indexed_after(using: str, days: set[dt.date], defer_index: bool) -> It
             for statement in schema.SQLITE_TRIGGERS:
                 cursor.execute(statement)
             cursor.execute("PRAGMA mmap_size = 0")
+            cursor.execute("PRAGMA threads = 0")

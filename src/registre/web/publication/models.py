@@ -31,8 +31,13 @@ class PublishedAct(models.Model):
     """One deliberation as published: its text (redacted), its vote, its attendance
     counts, its signed PDF with the publication mentions, and its record (JSON)."""
 
-    collectivity = models.ForeignKey(Collectivity, on_delete=models.PROTECT, related_name="acts")
-    assembly = models.ForeignKey(Assembly, on_delete=models.PROTECT, related_name="acts")
+    # no index of their own: the indexes below begin with each (migration 0007)
+    collectivity = models.ForeignKey(
+        Collectivity, on_delete=models.PROTECT, related_name="acts", db_index=False
+    )
+    assembly = models.ForeignKey(
+        Assembly, on_delete=models.PROTECT, related_name="acts", db_index=False
+    )
     meeting_date = models.DateField("date de la séance")
     number = models.CharField("numéro", max_length=60)
     act_id = models.CharField("identifiant @CTES", max_length=60, blank=True)
