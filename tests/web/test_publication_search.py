@@ -257,6 +257,7 @@ def test_past_a_capped_count_the_portal_and_the_api_page_on(
     # past the last act, as a word for a number: the last page counted, the first page
     assert portal_page("convention", 3)[1] == portal_page("convention", 1)[1] == first
     assert portal_page("convention", "deux")[1] == first
+    assert portal_page("convention", 10**9)[1] == first  # past MAX_PAGE: the last counted
     html, few = portal_page("typhon")  # counted in full: the number and pages as before
     assert "1 acte pour" in html and "Plus de" not in html and few == QUERIES["typhon"]
     api = Client().get("/api/public/v1/actes", {"q": "convention", "par_page": 20, "page": 2})

@@ -23,6 +23,9 @@ from registre.web.publication import search
 from registre.web.publication.models import PublishedAct, PublishedDocument
 
 PER_PAGE = 20
+# past a capped count, the farthest page asked for (the 100,000 newest acts found): a
+# page's offset costs the database the acts before it
+MAX_PAGE = 5_000
 OUTCOMES = {"adopted": "Adoptée", "rejected": "Rejetée", "postponed": "Reportée",
             "noted": "Prise d'acte", "dropped": "Retirée de l'ordre du jour"}  # fmt: skip
 
@@ -88,7 +91,7 @@ class FoundPaginator(Paginator):
             page = int(str(number))
         except ValueError as exc:
             raise PageNotAnInteger("Numéro de page invalide") from exc
-        if page < 1:
+        if page < 1 or page > MAX_PAGE:
             raise EmptyPage("Numéro de page invalide")
         return page
 
