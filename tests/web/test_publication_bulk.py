@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import threading
 from collections.abc import Iterator
 
 import pytest
-from django.db import IntegrityError, connection
+from django.db import DatabaseError, IntegrityError, connection
 from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from webfactories import make_collectivity
 
+from registre.web.publication import bulk
 from registre.web.publication.bulk import _rows, bulk_load
 from registre.web.publication.bulk_postgres import lexemes, vectors_of
 from registre.web.publication.models import PublishedAct
@@ -93,6 +95,14 @@ def test_a_deferred_load_puts_every_index_back_even_when_its_input_fails() -> No
     assert search_acts(PublishedAct.objects.all(), "conventions").count() == (
         PublishedAct.objects.count()
     )
+    if connection.vendor == "sqlite":  # indexed as read beside: the statement's rows
+        every_day = {"first": "'0001-01-01'", "last": "'9999-12-31'"}
+        with connection.cursor() as cursor:
+            cursor.execute(bulk.DAYS_ROWS.format(**every_day))
+            expected = sorted(cursor.fetchall())
+            cursor.execute("SELECT rowid, search_text, act FROM publication_act_search")
+            assert sorted(cursor.fetchall()) == expected
+        assert len(expected) == PublishedAct.objects.count()
     if connection.vendor == "postgresql":  # the load's vectors are the trigger's
         vectors = "SELECT act_id, vector::text FROM publication_act_search ORDER BY act_id"
         with connection.cursor() as cursor:
@@ -109,6 +119,18 @@ def test_a_deferred_load_puts_every_index_back_even_when_its_input_fails() -> No
                 "SELECT prosrc FROM pg_proc WHERE proname = 'publication_act_search_sync'"
             )
             assert "translate" not in cursor.fetchone()[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_reading_beside_the_indexing_fails_in_the_indexing_thread() -> None:
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's FTS5 index only")
+    threads = threading.active_count()
+    with pytest.raises(DatabaseError, match="no such column"), connection.cursor() as cursor:
+        bulk._index_days_beside(
+            cursor, "default", "SELECT no_such_column FROM publication_act_search"
+        )
+    assert threading.active_count() == threads  # the reader ended
 
 
 @pytest.mark.django_db(transaction=True)

@@ -21,7 +21,11 @@ its stem (« délibérations » and « deliberation » are one word), newest fir
   write.
 
 On both, the plain search (no other filter) counts and pages from that table alone
-(`SearchResults`).
+(`SearchResults`), and counts up to COUNT_CAP + 1. On PostgreSQL, what the count
+found chooses how a page is read, and a search of words that come together may be
+counted among the first rows first: the planner's guess of how many acts a search
+finds, each word's frequency multiplied, can be hundreds of times off
+(`SearchResults._ids`, `SearchResults._count_first`).
 
 PostgreSQL's parser would read « Ville/SERM », « compte-rendu » or « 2014-05-22 » as
 one token where Python sees words: both sides turn `SEPARATORS` into spaces first.
