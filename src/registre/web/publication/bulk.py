@@ -8,10 +8,11 @@ search index in bulk. On SQLite the stemmed words are computed by worker process
 index of the days loaded is built at the end, in the days' order (outside a
 transaction, the rows read by a second connection while the first indexes them; the
 triggers that index a day at each write are off meanwhile: a write by someone else
-during the load is indexed only if its day is among them). On PostgreSQL, the trigger that indexes
-each act is off, and each batch's search rows are written with its acts, their
-vectors made of each distinct chunk's lexemes, asked of PostgreSQL once (`bulk_postgres`;
-an act another writer changes during the load is not indexed again). With
+during the load is indexed only if its day is among them). On PostgreSQL, the
+trigger that indexes each act is off, and each batch's search rows are written with
+its acts, their vectors made of each distinct chunk's lexemes, asked of PostgreSQL
+once (`bulk_postgres`; an act another writer changes during the load is not indexed
+again). With
 `defer_index=True`, what follows the rows (SQLite: the table's own indexes;
 PostgreSQL: both tables' indexes but the unique ones, the acts' foreign keys,
 autovacuum) is off for the load and made again once at the end (much faster than
@@ -317,8 +318,9 @@ def _days_indexed_after(using: str, days: set[dt.date], defer_index: bool) -> It
 
 
 def _index_again(using: str, days: set[dt.date], dropped: list[tuple[str, str]]) -> None:
-    """The indexes dropped made again, in a transaction of their own (outside the
-    caller's): then the days' acts indexed for the search again, and its triggers back."""
+    """The indexes dropped made again, and committed (outside a caller's transaction)
+    so that a second connection reads through them; then the days' acts indexed for
+    the search again, and its triggers back."""
     connection = connections[using]
     # outside a transaction, the acts written are there for a second connection
     beside = not connection.in_atomic_block
