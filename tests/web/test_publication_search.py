@@ -125,6 +125,8 @@ def test_fts5_operators_and_quotes_are_searched_as_words(acts: Any) -> None:
     for query in ('"théâtre', "théâtre*", "NEAR(théâtre vilar)", "-vilar", "AND OR NOT"):
         hits(query)  # no error
     assert hits("théâtre OR typhon") == []  # every word, « or » included
+    for query in ("¼u", "½ ¾", "x²", "ﬁ ﬂ", "№ 5"):  # folded into signs and pieces
+        hits(query)  # no error
     assert hits('"Théâtre" Jean "Vilar"') == ["581", "493", "492", "490"]
 
 
