@@ -274,6 +274,7 @@ def test_terms_fold_case_accents_and_ligatures_and_drop_stop_words() -> None:
     assert terms("CŒUR, coeur, Cœur") == ["coeur"] * 3
     assert terms("L’insertion d'un Chèque-parking") == ["insert", "chequ", "parking"]
     assert terms("2ème avenant n°12, lot 10C") == ["2eme", "aven", "12", "lot", "10c"]
+    assert terms("¼u ﬁnances") == ["1", "4u", "financ"]  # folded into a sign: its pieces
     assert terms("Montpellier_x0001_Participation") == ["montpelli", "x0001", "particip"]
 
 

@@ -48,7 +48,6 @@ from django.db.utils import NotSupportedError
 
 from registre.web.publication.models import PublishedAct, PublishedQuerySet
 from registre.web.publication.words import index_words, terms
-from registre.web.publication.words import words as split_words
 
 ORDER = ("-meeting_date", "-number")  # the portal's: newest first
 NEWEST_FIRST = "meeting_date DESC, number DESC, act_id DESC"  # the same on PostgreSQL's table
@@ -111,12 +110,9 @@ def search_acts(queryset: QuerySet[PublishedAct], query: str) -> QuerySet[Publis
         order = NEWEST_FIRST
         select = f"SELECT act_id FROM {INDEX_TABLE} WHERE {where}"
     elif vendor == "sqlite":
-        # each stem quoted: FTS5 reads a bare AND, OR, NOT or NEAR as an operator;
-        # and cut where folding left a sign (« ¼ » is « 1⁄4 »): FTS5 would read the
-        # pieces as a phrase, which an index without positions cannot search
-        pieces = dict.fromkeys(piece for word in words for piece in split_words(word))
+        # each stem quoted: FTS5 reads a bare AND, OR, NOT or NEAR as an operator
         where = f"{INDEX_TABLE} MATCH %s"
-        params = [" ".join(f'"{piece}"' for piece in pieces)]
+        params = [" ".join(f'"{word}"' for word in dict.fromkeys(words))]
         order = "rowid DESC"
         select = f"SELECT act FROM {INDEX_TABLE} WHERE {where}"
     else:

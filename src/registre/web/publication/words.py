@@ -45,8 +45,12 @@ def fold(text: str) -> str:
 
 
 def _term(word: str) -> str:
-    """The indexed form of a lower-case word; "" for a stop word."""
+    """The indexed form of a lower-case word; "" for a stop word; the forms of its
+    pieces, spaced, when folding leaves a sign in it (« ¼u » is « 1⁄4u »: « 1 4u »,
+    the tokens FTS5 would make of it)."""
     folded = fold(word)
+    if not folded.isalnum():
+        return " ".join(filter(None, map(_term, _WORD.findall(folded))))
     if folded in STOP_WORDS:
         return ""
     if any(c.isdigit() for c in folded):  # PostgreSQL gives these to `simple`: no stem
@@ -83,15 +87,19 @@ def words(text: str) -> list[str]:
 
 def terms(text: str) -> list[str]:
     """The words of `text` as the search compares them: folded, stemmed, stop words out."""
-    return list(
-        filter(None, map(_TERMS.__getitem__, words(unicodedata.normalize("NFC", text).lower())))
-    )
+    return _indexed(text).split()
 
 
 def index_words(texts: Sequence[str]) -> str:
     """What SQLite's index reads for an act's texts (subject, matter, statement,
     operative part): their terms, separated by spaces."""
-    return " ".join(terms(" ".join(texts)))
+    return _indexed(" ".join(texts))
+
+
+def _indexed(text: str) -> str:
+    """The terms of `text`, separated by spaces."""
+    lowered = unicodedata.normalize("NFC", text).lower()
+    return " ".join(filter(None, map(_TERMS.__getitem__, words(lowered))))
 
 
 # an act's subject, matter, statement and operative part
