@@ -35,7 +35,6 @@ expects the same hits.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -121,13 +120,15 @@ def search_acts(queryset: QuerySet[PublishedAct], query: str) -> QuerySet[Publis
     count = f"SELECT count(*) FROM ({select} LIMIT {COUNT_CAP + 1}) AS found"
     page = f"{select} ORDER BY {order} LIMIT %s OFFSET %s"
     if vendor == "postgresql":
-        plain = _postgres(count, page, select, where, several=len(set(words)) > 1)
+        plain = _postgres(count, page, select, where, params, several=len(set(words)) > 1)
     else:
-        plain = Plain(count, page, None, None, None, [])
-    return SearchResults.of(acts, found, dataclasses.replace(plain, params=params))
+        plain = Plain(count, page, None, None, None, params)
+    return SearchResults.of(acts, found, plain)
 
 
-def _postgres(count: str, page: str, select: str, where: str, *, several: bool) -> Plain:
+def _postgres(
+    count: str, page: str, select: str, where: str, params: list[Any], *, several: bool
+) -> Plain:
     """A plain search's statements on PostgreSQL (`SearchResults._ids`, `_count_first`)."""
     order = NEWEST_FIRST
     newest = (f"SELECT act_id FROM (SELECT act_id, meeting_date, number, vector "
@@ -140,7 +141,7 @@ def _postgres(count: str, page: str, select: str, where: str, *, several: bool) 
     if several:  # words that may come together
         first = (f"SELECT count(*) FROM (SELECT 1 FROM (SELECT vector FROM {INDEX_TABLE} "
                  f"LIMIT {FIRST_ROWS}) AS first WHERE {where} LIMIT {COUNT_CAP + 1}) AS found")  # fmt: skip
-    return Plain(count, page, newest, older, first, [])
+    return Plain(count, page, newest, older, first, params)
 
 
 @dataclass(frozen=True, slots=True)
